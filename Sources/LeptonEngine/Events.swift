@@ -1,0 +1,204 @@
+import LeptonMetrics
+
+/// The shape and size of one layer of a network, for display and the run log.
+public struct LayerSummary: Sendable, Codable, Equatable {
+  public var name: String
+  /// Output shape without the batch dimension, such as `[32, 28, 28]`.
+  public var outputShape: [Int]
+  public var parameterCount: Int
+
+  public init(name: String, outputShape: [Int], parameterCount: Int) {
+    self.name = name
+    self.outputShape = outputShape
+    self.parameterCount = parameterCount
+  }
+}
+
+/// Everything that defines a run: model, data and hyperparameters.
+public struct RunConfig: Sendable, Codable, Equatable {
+  public var runID: String
+  public var model: String
+  public var layers: [LayerSummary]
+  public var parameterCount: Int
+  public var dataset: String
+  public var dataDirectory: String
+  public var classNames: [String]
+  /// Image shape `[channels, height, width]`.
+  public var inputShape: [Int]
+  public var trainCount: Int
+  public var testCount: Int
+  public var epochs: Int
+  public var batchSize: Int
+  public var learningRate: Double
+  public var momentum: Double
+  public var weightDecay: Double
+  public var seed: UInt64
+  public var stepsPerEpoch: Int
+  /// Tool and library versions, such as `["lepton": "0.1.0", "onednn": "2.6.3"]`.
+  public var versions: [String: String]
+  /// ISO 8601 start time.
+  public var startedAt: String
+
+  public init(
+    runID: String, model: String, layers: [LayerSummary], parameterCount: Int, dataset: String,
+    dataDirectory: String, classNames: [String], inputShape: [Int], trainCount: Int,
+    testCount: Int, epochs: Int, batchSize: Int, learningRate: Double, momentum: Double,
+    weightDecay: Double, seed: UInt64, stepsPerEpoch: Int, versions: [String: String],
+    startedAt: String
+  ) {
+    self.runID = runID
+    self.model = model
+    self.layers = layers
+    self.parameterCount = parameterCount
+    self.dataset = dataset
+    self.dataDirectory = dataDirectory
+    self.classNames = classNames
+    self.inputShape = inputShape
+    self.trainCount = trainCount
+    self.testCount = testCount
+    self.epochs = epochs
+    self.batchSize = batchSize
+    self.learningRate = learningRate
+    self.momentum = momentum
+    self.weightDecay = weightDecay
+    self.seed = seed
+    self.stepsPerEpoch = stepsPerEpoch
+    self.versions = versions
+    self.startedAt = startedAt
+  }
+}
+
+/// Progress after one optimisation step. Epochs and steps count from 1.
+public struct BatchProgress: Sendable, Codable, Equatable {
+  public var epoch: Int
+  /// Step within the epoch.
+  public var step: Int
+  public var stepsPerEpoch: Int
+  /// Step counted over the whole run.
+  public var globalStep: Int
+  /// Mean cross-entropy of this batch.
+  public var loss: Double
+  /// Accuracy of this batch.
+  public var accuracy: Double
+  /// Training throughput since the epoch started.
+  public var imagesPerSecond: Double
+
+  public init(
+    epoch: Int, step: Int, stepsPerEpoch: Int, globalStep: Int, loss: Double, accuracy: Double,
+    imagesPerSecond: Double
+  ) {
+    self.epoch = epoch
+    self.step = step
+    self.stepsPerEpoch = stepsPerEpoch
+    self.globalStep = globalStep
+    self.loss = loss
+    self.accuracy = accuracy
+    self.imagesPerSecond = imagesPerSecond
+  }
+}
+
+/// Per-sample class probabilities of one split at the end of an epoch.
+public struct Evaluation: Sendable {
+  public var epoch: Int
+  /// `"test"` or `"validation"`.
+  public var split: String
+  public var classCount: Int
+  /// True class of each sample, `[sampleCount]`.
+  public var labels: [Int32]
+  /// Softmax probabilities, row-major `[sampleCount, classCount]`.
+  public var scores: [Float]
+
+  public var sampleCount: Int { labels.count }
+
+  public init(epoch: Int, split: String, classCount: Int, labels: [Int32], scores: [Float]) {
+    self.epoch = epoch
+    self.split = split
+    self.classCount = classCount
+    self.labels = labels
+    self.scores = scores
+  }
+}
+
+/// The metrics of one finished epoch.
+public struct EpochSummary: Sendable, Codable, Equatable {
+  public var epoch: Int
+  /// Mean cross-entropy over every training sample of the epoch.
+  public var trainLoss: Double
+  public var trainAccuracy: Double
+  /// Metrics on the test set after the epoch.
+  public var test: ClassificationReport
+  /// Wall time of the training part of the epoch, in seconds.
+  public var trainSeconds: Double
+  /// Wall time of the test-set evaluation, in seconds.
+  public var evaluationSeconds: Double
+  /// Training throughput over the epoch.
+  public var imagesPerSecond: Double
+
+  public init(
+    epoch: Int, trainLoss: Double, trainAccuracy: Double, test: ClassificationReport,
+    trainSeconds: Double, evaluationSeconds: Double, imagesPerSecond: Double
+  ) {
+    self.epoch = epoch
+    self.trainLoss = trainLoss
+    self.trainAccuracy = trainAccuracy
+    self.test = test
+    self.trainSeconds = trainSeconds
+    self.evaluationSeconds = evaluationSeconds
+    self.imagesPerSecond = imagesPerSecond
+  }
+}
+
+/// How a run ended when it ended early.
+public enum FailureKind: String, Sendable, Codable {
+  case interrupted
+  case diverged
+  case invalidInput
+  case internalError
+}
+
+public struct RunFailure: Sendable, Codable, Equatable, Error {
+  public var kind: FailureKind
+  public var message: String
+  /// The epoch and step in progress when the run stopped, if any.
+  public var epoch: Int?
+  public var step: Int?
+  public var completedEpochs: Int
+
+  public init(kind: FailureKind, message: String, epoch: Int?, step: Int?, completedEpochs: Int) {
+    self.kind = kind
+    self.message = message
+    self.epoch = epoch
+    self.step = step
+    self.completedEpochs = completedEpochs
+  }
+}
+
+public struct RunSummary: Sendable, Codable, Equatable {
+  public var completedEpochs: Int
+  public var finalTest: ClassificationReport?
+  public var totalSeconds: Double
+
+  public init(completedEpochs: Int, finalTest: ClassificationReport?, totalSeconds: Double) {
+    self.completedEpochs = completedEpochs
+    self.finalTest = finalTest
+    self.totalSeconds = totalSeconds
+  }
+}
+
+/// What the trainer reports, in order: `runStarted`, then per epoch many
+/// `batchEnded`, one `evaluated` and one `epochEnded`, then `runFinished` or
+/// `runFailed`.
+public enum TrainingEvent: Sendable {
+  case runStarted(RunConfig)
+  case batchEnded(BatchProgress)
+  case evaluated(Evaluation)
+  case epochEnded(EpochSummary)
+  case runFinished(RunSummary)
+  case runFailed(RunFailure)
+}
+
+/// Receives the trainer's events on the trainer's thread. Observers must
+/// return quickly: a slow observer slows training.
+public protocol TrainingObserver: AnyObject, Sendable {
+  func trainer(didEmit event: TrainingEvent)
+}

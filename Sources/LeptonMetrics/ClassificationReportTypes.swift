@@ -1,0 +1,61 @@
+/// Every epoch-level metric of one split, computed from accumulated labels and
+/// scores. Undefined values are NaN; see the per-field notes.
+public struct ClassificationReport: Sendable, Codable, Equatable {
+  public var sampleCount: Int
+  public var classCount: Int
+  /// Mean softmax cross-entropy over samples.
+  public var loss: Double
+  public var accuracy: Double
+  /// Per class, in declared class order.
+  public var perClass: [ClassMetrics]
+  public var macro: AveragedMetrics
+  public var weighted: AveragedMetrics
+  public var micro: AveragedMetrics
+  /// Mean over samples and classes of |one-hot target - probability|.
+  public var meanAbsoluteError: Double
+  public var confusionMatrix: ConfusionMatrix
+
+  public init(
+    sampleCount: Int, classCount: Int, loss: Double, accuracy: Double, perClass: [ClassMetrics],
+    macro: AveragedMetrics, weighted: AveragedMetrics, micro: AveragedMetrics,
+    meanAbsoluteError: Double, confusionMatrix: ConfusionMatrix
+  ) {
+    self.sampleCount = sampleCount
+    self.classCount = classCount
+    self.loss = loss
+    self.accuracy = accuracy
+    self.perClass = perClass
+    self.macro = macro
+    self.weighted = weighted
+    self.micro = micro
+    self.meanAbsoluteError = meanAbsoluteError
+    self.confusionMatrix = confusionMatrix
+  }
+}
+
+/// Counts of (true class, predicted class) pairs. Rows are true classes and
+/// columns predicted classes, both in declared class order.
+public struct ConfusionMatrix: Sendable, Codable, Equatable {
+  public let classCount: Int
+  /// Row-major `[classCount, classCount]`.
+  public private(set) var counts: [Int]
+
+  public init(classCount: Int) {
+    self.classCount = classCount
+    self.counts = Array(repeating: 0, count: classCount * classCount)
+  }
+
+  public init(classCount: Int, counts: [Int]) {
+    precondition(counts.count == classCount * classCount, "counts must be classCount squared")
+    self.classCount = classCount
+    self.counts = counts
+  }
+
+  public subscript(actual: Int, predicted: Int) -> Int {
+    counts[actual * classCount + predicted]
+  }
+
+  public mutating func add(actual: Int, predicted: Int, count: Int = 1) {
+    counts[actual * classCount + predicted] += count
+  }
+}
