@@ -1,0 +1,76 @@
+/// Problems with a data set on disk. Each message names the file and the fix.
+public enum DataError: Error, Equatable, CustomStringConvertible {
+  case fileNotFound(path: String)
+  case directoryNotFound(path: String)
+  case missingFile(directory: String, candidates: [String])
+  case unreadable(path: String, reason: String)
+  case corruptGzip(path: String, reason: String)
+  case truncatedHeader(path: String, byteCount: Int)
+  case badMagic(path: String, found: UInt32, expected: UInt32)
+  case badDimensions(path: String, dimensions: [Int])
+  case sizeMismatch(path: String, dimensions: [Int], expectedBytes: Int, foundBytes: Int)
+  case countMismatch(imagesPath: String, imageCount: Int, labelsPath: String, labelCount: Int)
+  case labelOutOfRange(path: String, index: Int, label: Int, classCount: Int)
+  case emptySet(path: String)
+  case shapeMismatch(path: String, found: [Int], expected: [Int])
+  case badClassNames(path: String, found: Int, expected: Int)
+
+  public var description: String {
+    switch self {
+    case .fileNotFound(let path):
+      return "\(path): file not found. Check the path or pass --data DIR with the four IDX files."
+    case .directoryNotFound(let path):
+      return
+        "\(path): data directory not found. Install the default data with "
+        + "'apt-get install dataset-fashion-mnist' or pass --data DIR."
+    case .missingFile(let directory, let candidates):
+      return
+        "\(directory): missing \(candidates[0]) (also tried \(candidates.dropFirst().joined(separator: ", "))). "
+        + "An IDX data directory needs train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+        + "t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each optionally gzipped (.gz)."
+    case .unreadable(let path, let reason):
+      return "\(path): cannot be read (\(reason)). Check the file's permissions."
+    case .corruptGzip(let path, let reason):
+      return
+        "\(path): corrupt or truncated gzip data (\(reason)). Download or copy the file again."
+    case .truncatedHeader(let path, let byteCount):
+      return
+        "\(path): truncated IDX header (\(byteCount) bytes). The file is incomplete; copy it again."
+    case .badMagic(let path, let found, let expected):
+      return
+        "\(path): invalid IDX magic number 0x\(hex(found)), expected 0x\(hex(expected)). "
+        + "The file is not an IDX \(expected & 0xFF == 3 ? "image" : "label") file."
+    case .badDimensions(let path, let dimensions):
+      return
+        "\(path): invalid IDX dimensions \(dimensions). The header is damaged; copy the file again."
+    case .sizeMismatch(let path, let dimensions, let expectedBytes, let foundBytes):
+      return
+        "\(path): the header declares dimensions \(dimensions) (\(expectedBytes) bytes of data) "
+        + "but the file holds \(foundBytes). The file is truncated or damaged; copy it again."
+    case .countMismatch(let imagesPath, let imageCount, let labelsPath, let labelCount):
+      return
+        "\(imagesPath) has \(imageCount) images but \(labelsPath) has \(labelCount) labels. "
+        + "Use the images and labels of the same split."
+    case .labelOutOfRange(let path, let index, let label, let classCount):
+      return
+        "\(path): label \(label) at index \(index) is out of range 0..<\(classCount). "
+        + "Fix the label file or give the class names in classes.txt."
+    case .emptySet(let path):
+      return "\(path): the file holds no samples. Use a data set with at least one image."
+    case .shapeMismatch(let path, let found, let expected):
+      return
+        "\(path): images are \(found.map(String.init).joined(separator: "x")) but the training "
+        + "images are \(expected.map(String.init).joined(separator: "x")). "
+        + "Use train and test files of the same data set."
+    case .badClassNames(let path, let found, let expected):
+      return
+        "\(path): lists \(found) class names but the labels need at least \(expected). "
+        + "Write one class name per line."
+    }
+  }
+}
+
+private func hex(_ value: UInt32) -> String {
+  let digits = String(value, radix: 16)
+  return String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+}
