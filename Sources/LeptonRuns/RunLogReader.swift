@@ -1,0 +1,87 @@
+import Foundation
+import LeptonEngine
+
+/// A run read back from disk.
+public struct StoredRun: Sendable {
+  public var directory: RunDirectory
+  public var status: RunStatus?
+  public var records: [EventRecord]
+  /// Lines that could not be decoded and were skipped, with the reason for each.
+  public var skippedLines: [(line: Int, reason: String)]
+
+  public var config: RunConfig? {
+    records.first { $0.type == "runStarted" }?.config ?? status?.config
+  }
+
+  public var epochs: [EpochSummary] { records.compactMap(\.epoch) }
+}
+
+/// Reads `events.jsonl` and `run.json` of a run directory.
+public enum RunLogReader {
+  /// Reads every decodable line. A malformed line, such as the truncated last
+  /// line of a killed run, is skipped and listed in `skippedLines`.
+  public static func read(directory path: String) throws -> StoredRun {
+    let directory = RunDirectory(path: path)
+    guard FileManager.default.fileExists(atPath: directory.eventsPath) else {
+      throw RunError.runNotFound(path: path)
+    }
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: directory.eventsPath))
+    } catch {
+      throw RunError.runNotFound(path: path)
+    }
+    let decoder = EventCoding.makeDecoder()
+    var records: [EventRecord] = []
+    var skipped: [(line: Int, reason: String)] = []
+    var lineNumber = 0
+    for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+      lineNumber += 1
+      if line.isEmpty { continue }
+      do {
+        let record = try decoder.decode(EventRecord.self, from: Data(line))
+        if record.schema > EventRecord.schemaVersion {
+          throw RunError.newerSchema(
+            path: directory.eventsPath, version: record.schema,
+            supported: EventRecord.schemaVersion)
+        }
+        records.append(record)
+      } catch let error as RunError {
+        throw error
+      } catch {
+        skipped.append((lineNumber, "not a valid event record"))
+      }
+    }
+    var status: RunStatus?
+    if let statusData = try? Data(contentsOf: URL(fileURLWithPath: directory.configPath)) {
+      status = try? decoder.decode(RunStatus.self, from: statusData)
+    }
+    return StoredRun(directory: directory, status: status, records: records, skippedLines: skipped)
+  }
+
+  /// Loads the labels and scores an `evaluated` record points to.
+  public static func loadEvaluation(_ reference: EvaluationReference, in directory: RunDirectory)
+    throws -> Evaluation
+  {
+    let scoresPath = directory.file(reference.scoresFile)
+    let labelsPath = directory.file(reference.labelsFile)
+    let scores = try NumpyFile.decode(
+      Data(contentsOf: URL(fileURLWithPath: scoresPath)), path: scoresPath)
+    let labels = try NumpyFile.decode(
+      Data(contentsOf: URL(fileURLWithPath: labelsPath)), path: labelsPath)
+    guard let scoreValues = scores.float32Values,
+      scores.shape == [reference.sampleCount, reference.classCount]
+    else {
+      throw RunError.invalidNumpy(
+        path: scoresPath,
+        reason: "expected float32 [\(reference.sampleCount), \(reference.classCount)]")
+    }
+    guard let labelValues = labels.int64Values, labels.shape == [reference.sampleCount] else {
+      throw RunError.invalidNumpy(
+        path: labelsPath, reason: "expected int64 [\(reference.sampleCount)]")
+    }
+    return Evaluation(
+      epoch: reference.epoch, split: reference.split, classCount: reference.classCount,
+      labels: labelValues.map { Int32(truncatingIfNeeded: $0) }, scores: scoreValues)
+  }
+}
