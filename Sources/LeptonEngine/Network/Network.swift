@@ -1,0 +1,184 @@
+/// A convolutional image classifier trained with SGD, running on oneDNN (CPU).
+///
+/// Parameters, gradients and momentum are flat `Float` vectors allocated once. Primitives
+/// and buffers are built on first use for each batch size and cached, so steady-state steps
+/// allocate nothing. Use an instance from one thread at a time.
+public final class Network: @unchecked Sendable {
+  /// Names accepted by `init(model:...)`.
+  public static var presetNames: [String] { ModelSpec.presetNames }
+  /// Largest chunk `predict` runs at once; larger requests are split into chunks.
+  static let maximumInferenceBatch = 1000
+  /// Cached plans per mode beyond which plans for sizes other than `batchSize` are dropped.
+  private static let planCacheLimit = 3
+
+  let spec: ModelSpec
+  /// Largest `count` that `trainStep` accepts.
+  public let batchSize: Int
+  /// Settings used by the next `trainStep`; changing the learning rate between steps is fine.
+  public var optimizer: SGDConfiguration
+  let context: DNNLContext
+  /// Parameters `[parameterCount]` in `ModelSpec` order, each tensor plain row-major.
+  let parameters: UnsafeMutablePointer<Float>
+  /// Gradient of the mean loss of the last training step `[parameterCount]`.
+  let gradients: UnsafeMutablePointer<Float>
+  /// Momentum buffer `[parameterCount]`.
+  private let velocity: UnsafeMutablePointer<Float>
+  private var trainingPlans: [Int: BatchPlan] = [:]
+  private var inferencePlans: [Int: BatchPlan] = [:]
+
+  /// Builds a preset with He-initialised weights and zero biases.
+  ///
+  /// - Parameters:
+  ///   - model: A name from `presetNames`; `"fmnist-cnn"` is two 3x3 convolution blocks
+  ///     (32 and 64 channels, each with ReLU and 2x2 max pooling), dense 128 with ReLU and
+  ///     a dense output layer.
+  ///   - inputShape: Image shape `[channels, height, width]`.
+  ///   - seed: Seed of the weight initialisation; equal seeds give equal weights.
+  /// - Throws: `NetworkError.unknownModel` listing the presets, `.invalidConfiguration`, or
+  ///   `.dnnlFailed` if oneDNN cannot build the training primitives.
+  public convenience init(
+    model: String, inputShape: [Int], classCount: Int, batchSize: Int, seed: UInt64,
+    optimizer: SGDConfiguration
+  ) throws {
+    let spec = try ModelSpec(preset: model, inputShape: inputShape, classCount: classCount)
+    try self.init(spec: spec, batchSize: batchSize, seed: seed, optimizer: optimizer)
+  }
+
+  init(spec: ModelSpec, batchSize: Int, seed: UInt64, optimizer: SGDConfiguration) throws {
+    guard batchSize >= 1 else {
+      throw NetworkError.invalidConfiguration("batch size \(batchSize) must be at least 1")
+    }
+    self.spec = spec
+    self.batchSize = batchSize
+    self.optimizer = optimizer
+    context = try DNNLContext()
+    let count = spec.parameterCount
+    parameters = allocateFloats(count)
+    gradients = allocateFloats(count)
+    velocity = allocateFloats(count)
+    let initial = spec.initialParameters(seed: seed)
+    initial.withUnsafeBufferPointer { source in
+      guard let base = source.baseAddress else { return }
+      parameters.update(from: base, count: count)
+    }
+    // Build the full-batch plan now so that layout or primitive errors surface here.
+    _ = try plan(count: batchSize, training: true)
+  }
+
+  deinit {
+    // Plans hold oneDNN memory objects that borrow these vectors, so release them first.
+    trainingPlans = [:]
+    inferencePlans = [:]
+    parameters.deallocate()
+    gradients.deallocate()
+    velocity.deallocate()
+  }
+
+  /// One entry per layer: convolutions, ReLUs, poolings, flatten and dense layers.
+  public var layers: [LayerSummary] { spec.layerSummaries }
+
+  public var parameterCount: Int { spec.parameterCount }
+
+  /// Runs one SGD step on `count` images (`count <= batchSize`).
+  ///
+  /// - Parameters:
+  ///   - images: `[count, channels, height, width]` normalised floats.
+  ///   - labels: `[count]`, each in `0..<classCount`.
+  /// - Returns: The summed (not mean) cross-entropy over the batch and the number of correct
+  ///   argmax predictions, both from the forward pass before the update. The update uses the
+  ///   gradient of the mean loss. A NaN loss is returned as is; the caller decides to stop.
+  public func trainStep(
+    images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int32>, count: Int
+  ) throws -> (lossSum: Double, correct: Int) {
+    guard count >= 1, count <= batchSize else {
+      throw NetworkError.invalidBatchCount(count: count, maximum: batchSize)
+    }
+    let labelBase = try validate(images: images, labels: labels, count: count)
+    let plan = try plan(count: count, training: true)
+    let logits = try forward(plan: plan, images: images, count: count)
+    guard let logitGradient = plan.denseGradients.last else {
+      preconditionFailure("training plans have one gradient buffer per dense layer")
+    }
+    let result = softmaxCrossEntropy(
+      classes: spec.classCount, batch: count, logits: logits, labels: labelBase,
+      probabilities: plan.probabilities, logitGradient: logitGradient)
+    try backward(plan: plan, count: count)
+    applySGD(
+      configuration: optimizer, parameters: parameters, gradients: gradients,
+      velocity: velocity, count: parameterCount)
+    return result
+  }
+
+  /// Runs the network in inference mode on `count` images, in chunks of at most 1,000.
+  ///
+  /// - Parameters:
+  ///   - images: `[count, channels, height, width]` normalised floats.
+  ///   - labels: `[count]`, each in `0..<classCount`.
+  ///   - probabilities: Receives the softmax probabilities `[count, classCount]`.
+  /// - Returns: The summed cross-entropy over the `count` images.
+  public func predict(
+    images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int32>, count: Int,
+    probabilities: UnsafeMutableBufferPointer<Float>
+  ) throws -> Double {
+    guard count >= 1 else {
+      throw NetworkError.invalidBatchCount(count: count, maximum: Int.max)
+    }
+    let labelBase = try validate(images: images, labels: labels, count: count)
+    let classes = spec.classCount
+    guard probabilities.count >= count * classes, let output = probabilities.baseAddress else {
+      throw NetworkError.bufferTooSmall(
+        name: "probabilities", required: count * classes, actual: probabilities.count)
+    }
+    var lossSum = 0.0
+    var start = 0
+    while start < count {
+      let chunk = min(Network.maximumInferenceBatch, count - start)
+      let plan = try plan(count: chunk, training: false)
+      let chunkImages = UnsafeBufferPointer(rebasing: images[(start * spec.imageCount)...])
+      let logits = try forward(plan: plan, images: chunkImages, count: chunk)
+      lossSum +=
+        softmaxCrossEntropy(
+          classes: classes, batch: chunk, logits: logits, labels: labelBase + start,
+          probabilities: output + start * classes, logitGradient: nil
+        ).lossSum
+      start += chunk
+    }
+    return lossSum
+  }
+
+  /// Checks buffer sizes and label ranges and returns the label base address.
+  private func validate(
+    images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int32>, count: Int
+  ) throws -> UnsafePointer<Int32> {
+    let required = count * spec.imageCount
+    guard images.count >= required, images.baseAddress != nil else {
+      throw NetworkError.bufferTooSmall(name: "images", required: required, actual: images.count)
+    }
+    guard labels.count >= count, let labelBase = labels.baseAddress else {
+      throw NetworkError.bufferTooSmall(name: "labels", required: count, actual: labels.count)
+    }
+    let classCount = spec.classCount
+    for index in 0..<count {
+      let label = labelBase[index]
+      if label < 0 || Int(label) >= classCount {
+        throw NetworkError.invalidLabel(index: index, label: label, classCount: classCount)
+      }
+    }
+    return labelBase
+  }
+
+  /// Returns the cached plan for `count` images, building it on first use.
+  func plan(count: Int, training: Bool) throws -> BatchPlan {
+    if let plan = training ? trainingPlans[count] : inferencePlans[count] { return plan }
+    var plans = training ? trainingPlans : inferencePlans
+    if plans.count >= Network.planCacheLimit {
+      plans = plans.filter { $0.key == batchSize }
+    }
+    let plan = try BatchPlan(
+      spec: spec, batchSize: count, parameters: parameters,
+      gradients: training ? gradients : nil, context: context)
+    plans[count] = plan
+    if training { trainingPlans = plans } else { inferencePlans = plans }
+    return plan
+  }
+}
