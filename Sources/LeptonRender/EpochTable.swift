@@ -1,0 +1,109 @@
+import LeptonEngine
+
+/// One column of the per-epoch metric table. The dashboard and the headless
+/// output share these, so both print the same columns in the same format.
+public struct EpochColumn: Sendable {
+  public var header: String
+  /// Width in characters; values are right-aligned.
+  public var width: Int
+  /// Formats one epoch's value in at most `width` characters.
+  public var value: @Sendable (EpochSummary) -> String
+
+  public init(header: String, width: Int, value: @escaping @Sendable (EpochSummary) -> String) {
+    self.header = header
+    self.width = width
+    self.value = value
+  }
+
+  /// Every column in display order: epoch, losses, accuracy, the macro averages
+  /// of precision, recall, F1 and AUC, mean absolute error, duration and
+  /// throughput. Undefined metrics print as "n/a".
+  public static let all: [EpochColumn] = [
+    EpochColumn(header: "Epoch", width: 5) { String($0.epoch) },
+    EpochColumn(header: "Train loss", width: 10) { metric($0.trainLoss) },
+    EpochColumn(header: "Test loss", width: 9) { metric($0.test.loss) },
+    EpochColumn(header: "Accuracy", width: 8) {
+      NumberFormat.percent($0.test.accuracy, decimals: 2)
+    },
+    EpochColumn(header: "Precision", width: 9) { metric($0.test.macro.precision) },
+    EpochColumn(header: "Recall", width: 6) { metric($0.test.macro.recall) },
+    EpochColumn(header: "F1", width: 6) { metric($0.test.macro.f1) },
+    EpochColumn(header: "AUC", width: 6) { metric($0.test.macro.auc) },
+    EpochColumn(header: "MAE", width: 6) { metric($0.test.meanAbsoluteError) },
+    EpochColumn(header: "Time", width: 6) {
+      NumberFormat.shortDuration($0.trainSeconds + $0.evaluationSeconds)
+    },
+    EpochColumn(header: "Img/s", width: 6) { NumberFormat.rate($0.imagesPerSecond) },
+  ]
+
+  /// Spaces between columns.
+  public static let gap = 2
+
+  /// The leading columns that fit in `width`, keeping at least the epoch column
+  /// when it fits.
+  public static func fitting(width: Int) -> [EpochColumn] {
+    var used = 0
+    var result: [EpochColumn] = []
+    for column in all {
+      let needed = result.isEmpty ? column.width : column.width + gap
+      if used + needed > width { break }
+      used += needed
+      result.append(column)
+    }
+    return result
+  }
+
+  /// Joins cell texts padded to their columns' widths.
+  public static func line(_ texts: [String], columns: [EpochColumn]) -> String {
+    zip(texts, columns).map { text, column in
+      TextFit.pad(text, to: column.width, alignment: .right)
+    }.joined(separator: String(repeating: " ", count: gap))
+  }
+
+  private static func metric(_ value: Double) -> String {
+    NumberFormat.metric(value, decimals: 4, undefined: "n/a")
+  }
+}
+
+/// The per-epoch metric table: a header row, then the latest epochs that fit,
+/// with the epoch of best test accuracy highlighted.
+public struct EpochTable: Sendable {
+  public var epochs: [EpochSummary]
+
+  public init(epochs: [EpochSummary]) {
+    self.epochs = epochs
+  }
+
+  public func draw(in rect: Rect, on grid: inout Grid, glyphs: GlyphSet) {
+    guard !rect.isEmpty else { return }
+    let columns = EpochColumn.fitting(width: rect.width)
+    guard !columns.isEmpty else { return }
+    let header = EpochColumn.line(columns.map(\.header), columns: columns)
+    grid.write(
+      header, x: rect.x, y: rect.y, style: Style(foreground: .title, bold: true),
+      clip: rect)
+    let rows = rect.height - 1
+    guard rows > 0 else { return }
+    guard !epochs.isEmpty else {
+      grid.writeCentered("no finished epoch yet", in: rect.splitTop(1).rest, glyphs: glyphs)
+      return
+    }
+    let best = bestEpoch()
+    for (offset, summary) in epochs.suffix(rows).enumerated() {
+      let texts = columns.map { $0.value(summary) }
+      let style = Style(foreground: summary.epoch == best ? .good : .text)
+      grid.write(
+        EpochColumn.line(texts, columns: columns), x: rect.x, y: rect.y + 1 + offset,
+        style: style, clip: rect)
+    }
+  }
+
+  /// The epoch with the highest defined test accuracy, the earliest on ties.
+  func bestEpoch() -> Int? {
+    var best: EpochSummary?
+    for summary in epochs where !summary.test.accuracy.isNaN {
+      if best.map({ summary.test.accuracy > $0.test.accuracy }) ?? true { best = summary }
+    }
+    return best?.epoch
+  }
+}

@@ -1,0 +1,57 @@
+/// The key bindings listed in the help overlay.
+public struct HelpOverlay: Sendable {
+  /// Keys and what they do, in display order.
+  public static let bindings: [(key: String, action: String)] = [
+    ("q", "quit: stop the run and exit"),
+    ("p", "pause or resume training"),
+    ("?", "show or hide this help"),
+    ("Tab", "focus the next panel"),
+    ("n", "confusion matrix: counts or row %"),
+    ("s", "smoothing of step curves on or off"),
+  ]
+
+  public init() {}
+
+  /// Draws a bordered box in the middle of `rect`, clearing what lies under it.
+  /// Nothing is drawn when not even one binding fits.
+  public func draw(in rect: Rect, on grid: inout Grid, glyphs: GlyphSet) {
+    let keyWidth = Self.bindings.map(\.key.count).max() ?? 0
+    let lines = Self.bindings.map { TextFit.pad($0.key, to: keyWidth) + "  " + $0.action }
+    let footer = "press ? to close"
+    let innerWidth = max(lines.map(\.count).max() ?? 0, footer.count) + 2
+    let box = rect.centered(width: innerWidth + 2, height: lines.count + 4)
+    guard box.width >= 8, box.height >= 3 else { return }
+    grid.fill(box, with: Cell(" ", style: Style(background: .terminalDefault)))
+    let inner = grid.drawBox(box, title: "Keys", focused: true, glyphs: glyphs)
+    for (index, line) in lines.enumerated() {
+      let key = TextFit.pad(Self.bindings[index].key, to: keyWidth)
+      let y = inner.y + index
+      guard y < inner.maxY else { break }
+      grid.write(
+        " " + key, x: inner.x, y: y, style: Style(foreground: .accent, bold: true),
+        clip: inner)
+      grid.write(String(line.dropFirst(keyWidth)), x: inner.x + 1 + keyWidth, y: y, clip: inner)
+    }
+    grid.write(
+      footer, in: inner, row: inner.maxY - 1, alignment: .center,
+      style: Style(foreground: .muted), glyphs: glyphs)
+  }
+}
+
+/// The one-line screen shown when the terminal is below the dashboard's minimum size.
+public enum TooSmallScreen {
+  /// The message for a terminal of `width` x `height` cells.
+  public static func message(width: Int, height: Int) -> String {
+    let needed = "\(DashboardView.minimumWidth)x\(DashboardView.minimumHeight)"
+    return "terminal too small: needs \(needed), have \(width)x\(height)"
+  }
+
+  /// Draws the message on the middle row, centred when it fits and cut otherwise.
+  public static func render(width: Int, height: Int, glyphs: GlyphSet) -> Grid {
+    var grid = Grid(width: width, height: height)
+    grid.write(
+      message(width: width, height: height), in: grid.bounds, row: (height - 1) / 2,
+      alignment: .center, style: Style(foreground: .warning, bold: true), glyphs: glyphs)
+    return grid
+  }
+}
