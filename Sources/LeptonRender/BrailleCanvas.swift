@@ -30,14 +30,14 @@ public struct BrailleCanvas: Sendable {
   /// Height in dots, counted from the top.
   public var dotHeight: Int { rows * Self.dotsPerRow }
 
-  /// Whether any dot or marker lies in the cell at (`column`, `row`).
+  /// Returns whether any dot or marker lies in the cell at (`column`, `row`).
   public func isSet(column: Int, row: Int) -> Bool {
     guard column >= 0, column < columns, row >= 0, row < rows else { return false }
     let index = row * columns + column
     return masks[index] != 0 || markers[index] != nil
   }
 
-  /// The dot bits of one cell in braille order, for tests.
+  /// Returns the dot bits of one cell in braille order, for tests.
   public func mask(column: Int, row: Int) -> UInt8 {
     guard column >= 0, column < columns, row >= 0, row < rows else { return 0 }
     return masks[row * columns + column]
@@ -110,7 +110,7 @@ public struct BrailleCanvas: Sendable {
     }
   }
 
-  /// The bit of a dot inside one cell, in the Unicode braille pattern order:
+  /// Returns the bit of a dot inside one cell, in the Unicode braille pattern order:
   /// dots 1-2-3 and 4-5-6 run down the left and right columns, dots 7 and 8 sit
   /// on the bottom row.
   static func brailleBit(x: Int, y: Int) -> UInt8 {
@@ -127,7 +127,7 @@ public struct BrailleCanvas: Sendable {
     return Character(scalar)
   }
 
-  /// Picks an ASCII character from the rows that hold dots: a tall run draws a
+  /// Picks an ASCII character from the rows that contain dots: a tall run draws a
   /// bar, otherwise the mean row chooses a high, middle or low mark.
   static func ascii(_ mask: UInt8) -> Character {
     var setRows: [Int] = []

@@ -28,13 +28,13 @@ public enum ColorRole: Hashable, Sendable {
   /// Number of distinct heat shades.
   public static let heatLevels = 9
 
-  /// The series role for plot line `index`, wrapping past `seriesCount`.
+  /// Returns the series role for plot line `index`, wrapping past `seriesCount`.
   public static func seriesRole(_ index: Int) -> ColorRole {
     let wrapped = ((index % seriesCount) + seriesCount) % seriesCount
     return .series(wrapped)
   }
 
-  /// The heat role for a value in `0...1`, clamping values outside that range.
+  /// Returns the heat role for a value in `0...1`, clamping values outside that range.
   /// NaN maps to the lowest shade.
   public static func heatRole(fraction: Double) -> ColorRole {
     guard fraction.isFinite else { return .heat(0) }
@@ -66,21 +66,21 @@ public struct Style: Hashable, Sendable {
   /// Plain text on the default background.
   public static let plain = Style()
 
-  /// A copy with a different foreground role.
+  /// Returns a copy with a different foreground role.
   public func with(foreground role: ColorRole) -> Style {
     var copy = self
     copy.foreground = role
     return copy
   }
 
-  /// A copy with a different background role.
+  /// Returns a copy with a different background role.
   public func with(background role: ColorRole) -> Style {
     var copy = self
     copy.background = role
     return copy
   }
 
-  /// A copy with bold text.
+  /// Returns a copy with bold text.
   public func bolded() -> Style {
     var copy = self
     copy.bold = true

@@ -57,7 +57,7 @@ public struct ConfusionMatrixView: Sendable {
     self.normalized = normalized
   }
 
-  /// The name of class `index`, or its number when no name was given.
+  /// Returns the name of class `index`, or its number when no name was given.
   func name(_ index: Int) -> String {
     index < classNames.count ? classNames[index] : String(index)
   }

@@ -1,4 +1,4 @@
-/// Where each dashboard panel goes, computed from the terminal size alone.
+/// The rectangle of each dashboard panel, computed from the terminal size alone.
 public struct DashboardLayout: Equatable, Sendable {
   public var titleBar: Rect
   public var lossChart: Rect
@@ -9,9 +9,9 @@ public struct DashboardLayout: Equatable, Sendable {
   public var statusLine: Rect
 
   /// Lays out a terminal of at least the dashboard's minimum size. The body
-  /// between the title bar and the status line holds three bands: the curves on
+  /// between the title bar and the status line contains three bands: the curves on
   /// top, the matrix and the ROC curves in the middle, and the epoch table at the
-  /// bottom. Extra rows are shared about 35/40/25 between the bands, and extra
+  /// bottom. Extra rows are shared about 45/35/20 between the bands, and extra
   /// columns about 58/42 between the matrix and the ROC panel.
   public static func make(width: Int, height: Int) -> DashboardLayout {
     let screen = Rect(x: 0, y: 0, width: width, height: height)
@@ -21,8 +21,8 @@ public struct DashboardLayout: Equatable, Sendable {
     let minimumCurves = 9
     let minimumMiddle = 13
     let minimumTable = 6
-    var curvesHeight = max(minimumCurves, body.height * 35 / 100)
-    var tableHeight = max(minimumTable, body.height * 25 / 100)
+    var curvesHeight = max(minimumCurves, body.height * 45 / 100)
+    var tableHeight = max(minimumTable, body.height * 20 / 100)
     var middleHeight = body.height - curvesHeight - tableHeight
     if middleHeight < minimumMiddle {
       let fromTable = min(tableHeight - minimumTable, minimumMiddle - middleHeight)

@@ -3,22 +3,20 @@ import LeptonMetrics
 
 extension DashboardState {
   /// Computes one-vs-rest ROC curves for every class of an evaluation and keeps
-  /// at most `rocPointLimit` points of each.
-  static func rocSeries(for evaluation: Evaluation, classNames: [String]) -> [ROCSeries] {
-    guard evaluation.classCount > 0,
-      evaluation.scores.count == evaluation.sampleCount * evaluation.classCount
-    else { return [] }
-    let curves = ClassificationReport.oneVsRestROCCurves(
+  /// at most `rocPointLimit` points of each. Throws `MetricsError` when the
+  /// labels or scores are invalid, such as NaN scores after a diverged step.
+  static func rocSeries(for evaluation: Evaluation, classNames: [String]) throws -> [ROCSeries] {
+    let curves = try ClassificationReport.oneVsRestROCCurves(
       labels: evaluation.labels, probabilities: evaluation.scores,
-      classCount: evaluation.classCount)
+      classCount: evaluation.classCount, dropIntermediate: true)
     return curves.enumerated().map { index, curve in
       let name = index < classNames.count ? classNames[index] : String(index)
       let rates = downsample(
-        falsePositiveRates: curve.falsePositiveRates.map { Double($0) },
-        truePositiveRates: curve.truePositiveRates.map { Double($0) }, limit: rocPointLimit)
+        falsePositiveRates: curve.falsePositiveRates,
+        truePositiveRates: curve.truePositiveRates, limit: rocPointLimit)
       return ROCSeries(
         className: name, falsePositiveRates: rates.falsePositive,
-        truePositiveRates: rates.truePositive, auc: Double(curve.auc))
+        truePositiveRates: rates.truePositive, auc: curve.auc)
     }
   }
 

@@ -14,9 +14,16 @@ public enum DashboardPanel: CaseIterable, Sendable {
     let index = all.firstIndex(of: self) ?? 0
     return all[(index + 1) % all.count]
   }
+
+  /// The panel before this one in Tab order, wrapping around.
+  public var previous: DashboardPanel {
+    let all = Self.allCases
+    let index = all.firstIndex(of: self) ?? 0
+    return all[(index + all.count - 1) % all.count]
+  }
 }
 
-/// Where the run is in its life, as shown in the status line.
+/// The stage of a run, as shown in the status line.
 public enum RunStatus: Equatable, Sendable {
   /// No `runStarted` event yet.
   case waiting
@@ -65,6 +72,8 @@ public struct DashboardState: Sendable {
   public private(set) var confusionMatrix: ConfusionMatrix?
   /// One-vs-rest ROC curves of the latest evaluation, one per class.
   public private(set) var rocCurves: [ROCSeries] = []
+  /// The reason the latest evaluation has no ROC curves, such as invalid scores.
+  public private(set) var rocFailure: String?
   public private(set) var progress: BatchProgress?
   public private(set) var runSummary: RunSummary?
   public private(set) var failure: RunFailure?
@@ -138,7 +147,13 @@ public struct DashboardState: Sendable {
     case .batchEnded(let progress):
       applyBatch(progress)
     case .evaluated(let evaluation):
-      rocCurves = Self.rocSeries(for: evaluation, classNames: classNames)
+      do {
+        rocCurves = try Self.rocSeries(for: evaluation, classNames: classNames)
+        rocFailure = nil
+      } catch {
+        rocCurves = []
+        rocFailure = "ROC curves unavailable: \(error)"
+      }
     case .epochEnded(let summary):
       applyEpoch(summary)
     case .runFinished(let summary):
@@ -153,6 +168,11 @@ public struct DashboardState: Sendable {
   /// Moves keyboard focus to the next panel.
   public mutating func focusNextPanel() {
     focusedPanel = focusedPanel.next
+  }
+
+  /// Moves keyboard focus to the previous panel.
+  public mutating func focusPreviousPanel() {
+    focusedPanel = focusedPanel.previous
   }
 
   private init(keepingInterfaceOf other: DashboardState) {

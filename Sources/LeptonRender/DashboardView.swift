@@ -38,7 +38,11 @@ public enum DashboardView {
 
     let rocInner = grid.drawBox(
       layout.roc, title: "ROC one-vs-rest", focused: state.focusedPanel == .roc, glyphs: glyphs)
-    ROCPlot(curves: state.rocCurves).draw(in: rocInner, on: &grid, glyphs: glyphs)
+    if let failure = state.rocFailure {
+      grid.writeCentered(failure, in: rocInner, style: Style(foreground: .warning), glyphs: glyphs)
+    } else {
+      ROCPlot(curves: state.rocCurves).draw(in: rocInner, on: &grid, glyphs: glyphs)
+    }
 
     StatusLine(state: state).draw(in: layout.statusLine, on: &grid, glyphs: glyphs)
     if state.helpVisible {
@@ -79,13 +83,15 @@ public enum DashboardView {
     state: DashboardState, layout: DashboardLayout, on grid: inout Grid, glyphs: GlyphSet
   ) {
     let focused = state.focusedPanel == .curves
+    let lastStep = Double(state.progress?.globalStep ?? 0)
+    let steps = 0...max(1, lastStep)
     let lossInner = grid.drawBox(
       layout.lossChart, title: "Loss", focused: focused, glyphs: glyphs)
     let lossChart = LineChart(
       series: curveSeries(
         raw: state.trainLoss, smoothed: state.smoothedLoss, test: state.testLoss,
         smoothing: state.smoothingEnabled),
-      xLabel: "step")
+      xLabel: "step", xRange: steps)
     lossChart.draw(in: lossInner, on: &grid, glyphs: glyphs)
 
     let accuracyInner = grid.drawBox(
@@ -94,11 +100,11 @@ public enum DashboardView {
       series: curveSeries(
         raw: state.trainAccuracy, smoothed: state.smoothedAccuracy, test: state.testAccuracy,
         smoothing: state.smoothingEnabled),
-      xLabel: "step")
+      xLabel: "step", xRange: steps)
     accuracyChart.draw(in: accuracyInner, on: &grid, glyphs: glyphs)
   }
 
-  /// The series of one curves chart. With smoothing on, the raw steps are drawn
+  /// Returns the series of one curves chart. With smoothing on, the raw steps are drawn
   /// muted under the smoothed line.
   static func curveSeries(
     raw: SeriesBuffer, smoothed: SeriesBuffer, test: [ChartPoint], smoothing: Bool

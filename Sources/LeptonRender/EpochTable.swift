@@ -39,7 +39,7 @@ public struct EpochColumn: Sendable {
   /// Spaces between columns.
   public static let gap = 2
 
-  /// The leading columns that fit in `width`, keeping at least the epoch column
+  /// Returns the leading columns that fit in `width`, keeping at least the epoch column
   /// when it fits.
   public static func fitting(width: Int) -> [EpochColumn] {
     var used = 0
@@ -98,7 +98,7 @@ public struct EpochTable: Sendable {
     }
   }
 
-  /// The epoch with the highest defined test accuracy, the earliest on ties.
+  /// Returns the epoch with the highest defined test accuracy, the earliest on ties.
   func bestEpoch() -> Int? {
     var best: EpochSummary?
     for summary in epochs where !summary.test.accuracy.isNaN {

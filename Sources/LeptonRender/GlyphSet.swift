@@ -75,7 +75,7 @@ public struct GlyphSet: Hashable, Sendable {
     return GlyphSet(unicode: normalized.contains("utf8"))
   }
 
-  /// The shade character for a value in `0...1`, clamping values outside that range.
+  /// Returns the shade character for a value in `0...1`, clamping values outside that range.
   public func shade(fraction: Double) -> Character {
     guard fraction.isFinite, let last = shades.indices.last else { return " " }
     let clamped = min(max(fraction, 0), 1)

@@ -17,13 +17,13 @@ public struct Grid: Hashable, Sendable {
   /// The whole grid as a rectangle at the origin.
   public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
-  /// The cell at a position, or nil outside the grid.
+  /// Accesses the cell at a position, or nil outside the grid.
   public subscript(x: Int, y: Int) -> Cell? {
     guard x >= 0, x < width, y >= 0, y < height else { return nil }
     return cells[y * width + x]
   }
 
-  /// The cells of one row, or an empty slice for a row outside the grid.
+  /// Returns the cells of one row, or an empty slice for a row outside the grid.
   public func row(_ y: Int) -> ArraySlice<Cell> {
     guard y >= 0, y < height else { return [] }
     return cells[(y * width)..<((y + 1) * width)]
@@ -95,7 +95,7 @@ public struct Grid: Hashable, Sendable {
     }
   }
 
-  /// The characters of each row, without styles, for tests and plain-text output.
+  /// Returns the characters of each row, without styles, for tests and plain-text output.
   /// Trailing spaces are kept so that every line is `width` characters long.
   public func lines() -> [String] {
     (0..<height).map { y in String(row(y).map(\.character)) }

@@ -12,7 +12,7 @@ public struct CellChange: Hashable, Sendable {
 }
 
 extension Grid {
-  /// The indices of rows that differ from the same rows of `previous`. Every row
+  /// Returns the indices of rows that differ from the same rows of `previous`. Every row
   /// counts as changed when there is no previous frame or its size differs.
   public func changedRows(since previous: Grid?) -> [Int] {
     guard let previous, previous.width == width, previous.height == height else {
@@ -21,7 +21,7 @@ extension Grid {
     return (0..<height).filter { row($0) != previous.row($0) }
   }
 
-  /// The cells that differ from `previous`, in row-major order, so that a front
+  /// Returns the cells that differ from `previous`, in row-major order, so that a front
   /// end can redraw only those. Every cell counts as changed when there is no
   /// previous frame or its size differs.
   public func changedCells(since previous: Grid?) -> [CellChange] {

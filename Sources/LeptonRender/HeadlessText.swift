@@ -4,7 +4,7 @@ import LeptonMetrics
 /// Plain-text output for runs without a dashboard, such as `--headless` runs and
 /// logs. Every function returns text without a trailing newline.
 public enum HeadlessText {
-  /// One progress line: epoch, step, batch loss and accuracy, throughput and ETA.
+  /// Formats one progress line: epoch, step, batch loss and accuracy, throughput and ETA.
   /// The step is padded to the width of the step count so lines stay aligned.
   public static func progressLine(
     _ progress: BatchProgress, epochs: Int, secondsRemaining: Double?
@@ -26,7 +26,7 @@ public enum HeadlessText {
     return parts.joined(separator: "  ")
   }
 
-  /// The progress line for the latest batch of a dashboard state, or nil before
+  /// Formats the progress line for the latest batch of a dashboard state, or nil before
   /// the first batch.
   public static func progressLine(state: DashboardState) -> String? {
     guard let progress = state.progress else { return nil }
@@ -34,17 +34,17 @@ public enum HeadlessText {
     return progressLine(progress, epochs: epochs, secondsRemaining: state.estimatedSecondsRemaining)
   }
 
-  /// The header of the per-epoch table, aligned with `epochTableRow`.
+  /// Returns the header of the per-epoch table, aligned with `epochTableRow`.
   public static func epochTableHeader() -> String {
     EpochColumn.line(EpochColumn.all.map(\.header), columns: EpochColumn.all)
   }
 
-  /// One row of the per-epoch table. Undefined metrics print as "n/a".
+  /// Formats one row of the per-epoch table. Undefined metrics print as "n/a".
   public static func epochTableRow(_ summary: EpochSummary) -> String {
     EpochColumn.line(EpochColumn.all.map { $0.value(summary) }, columns: EpochColumn.all)
   }
 
-  /// The final report of a split: per-class precision, recall, F1, support and
+  /// Formats the final report of a split: per-class precision, recall, F1, support and
   /// AUC with macro, weighted and micro averages, then accuracy, loss and mean
   /// absolute error, then the confusion matrix. Undefined values print as
   /// "undefined".

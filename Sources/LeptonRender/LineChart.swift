@@ -11,7 +11,7 @@ public struct ChartPoint: Hashable, Sendable {
 
 /// A named set of points drawn in one colour role.
 public struct ChartSeries: Sendable {
-  /// How the points of a series are drawn.
+  /// The drawing style of a series' points.
   public enum Kind: Sendable {
     /// Connected by straight lines of braille dots.
     case line
@@ -109,7 +109,7 @@ public struct LineChart: Sendable {
     self.emptyMessage = emptyMessage
   }
 
-  /// The x and y ranges that the chart draws: the fixed ranges, or the extent of
+  /// Returns the x and y ranges that the chart draws: the fixed ranges, or the extent of
   /// the finite points widened to a non-zero span. Nil when there are no points.
   public func resolvedRanges() -> (x: ClosedRange<Double>, y: ClosedRange<Double>)? {
     let points = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
@@ -236,7 +236,7 @@ public struct LineChart: Sendable {
     return (Layout.clamp(column, 0, width - 1), Layout.clamp(row, 0, height - 1))
   }
 
-  /// The labelled rows of the y axis: the top and bottom rows always, and one
+  /// Returns the labelled rows of the y axis: the top and bottom rows always, and one
   /// more row about every four rows in between. Each label is the value at the
   /// middle of its row, except at the two ends, which show the range bounds.
   func yTickValues(range: ClosedRange<Double>, rows: Int) -> [(row: Int, label: String)] {

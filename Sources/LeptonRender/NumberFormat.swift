@@ -85,7 +85,7 @@ public enum NumberFormat {
     if magnitude >= 10_000 || value.magnitude >= 100_000 {
       return fixed(value / 1000, decimals: 0) + "k"
     }
-    if magnitude >= 100 { return fixed(value, decimals: 0) }
+    if magnitude >= 10 { return fixed(value, decimals: 0) }
     if magnitude >= 1 { return fixed(value, decimals: 1) }
     if magnitude >= 0.1 { return fixed(value, decimals: 2) }
     return fixed(value, decimals: 3)

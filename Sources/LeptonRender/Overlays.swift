@@ -40,18 +40,33 @@ public struct HelpOverlay: Sendable {
 
 /// The one-line screen shown when the terminal is below the dashboard's minimum size.
 public enum TooSmallScreen {
-  /// The message for a terminal of `width` x `height` cells.
+  /// Returns the message for a terminal of `width` x `height` cells.
   public static func message(width: Int, height: Int) -> String {
-    let needed = "\(DashboardView.minimumWidth)x\(DashboardView.minimumHeight)"
-    return "terminal too small: needs \(needed), have \(width)x\(height)"
+    "terminal too small: needs \(minimumSize), have \(width)x\(height)"
   }
 
-  /// Draws the message on the middle row, centred when it fits and cut otherwise.
+  /// Returns the longest of the message's shorter forms that fits in `width` columns,
+  /// or the shortest form cut to `width` when none fits.
+  public static func fittedMessage(width: Int, height: Int) -> String {
+    let forms = [
+      message(width: width, height: height),
+      "too small: needs \(minimumSize), have \(width)x\(height)",
+      "needs \(minimumSize)",
+      minimumSize,
+    ]
+    return forms.first { $0.count <= width } ?? String(minimumSize.prefix(max(0, width)))
+  }
+
+  /// Draws the message on the middle row, centred.
   public static func render(width: Int, height: Int, glyphs: GlyphSet) -> Grid {
     var grid = Grid(width: width, height: height)
     grid.write(
-      message(width: width, height: height), in: grid.bounds, row: (height - 1) / 2,
+      fittedMessage(width: width, height: height), in: grid.bounds, row: (height - 1) / 2,
       alignment: .center, style: Style(foreground: .warning, bold: true), glyphs: glyphs)
     return grid
+  }
+
+  private static var minimumSize: String {
+    "\(DashboardView.minimumWidth)x\(DashboardView.minimumHeight)"
   }
 }

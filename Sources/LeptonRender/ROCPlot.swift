@@ -26,7 +26,7 @@ public struct ROCPlot: Sendable {
     self.curves = curves
   }
 
-  /// The legend width for names cut to `nameWidth`: swatch, space, name, space, AUC.
+  /// Returns the legend width for names cut to `nameWidth`: swatch, space, name, space, AUC.
   func legendWidth(nameWidth: Int) -> Int {
     let aucWidth = curves.contains { $0.auc.isNaN } ? "undefined".count : 5
     return 2 + nameWidth + 1 + aucWidth

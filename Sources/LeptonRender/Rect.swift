@@ -23,7 +23,7 @@ public struct Rect: Hashable, Sendable {
     column >= x && column < maxX && row >= y && row < maxY
   }
 
-  /// The overlap of two rectangles, or an empty rectangle at `x`, `y` when they do not overlap.
+  /// Returns the overlap of two rectangles, or an empty rectangle at `x`, `y` when they do not overlap.
   public func intersection(_ other: Rect) -> Rect {
     let left = max(x, other.x)
     let top = max(y, other.y)
@@ -32,7 +32,7 @@ public struct Rect: Hashable, Sendable {
     return Rect(x: left, y: top, width: right - left, height: bottom - top)
   }
 
-  /// The rectangle shrunk by `amount` cells on every side.
+  /// Returns the rectangle shrunk by `amount` cells on every side.
   public func inset(by amount: Int) -> Rect {
     Rect(x: x + amount, y: y + amount, width: width - 2 * amount, height: height - 2 * amount)
   }
@@ -95,7 +95,7 @@ public struct Rect: Hashable, Sendable {
     return result
   }
 
-  /// A rectangle of at most the given size centred in this one.
+  /// Returns a rectangle of at most the given size centred in this one.
   public func centered(width requestedWidth: Int, height requestedHeight: Int) -> Rect {
     let w = min(max(0, requestedWidth), width)
     let h = min(max(0, requestedHeight), height)

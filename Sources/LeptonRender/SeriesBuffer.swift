@@ -1,4 +1,4 @@
-/// A sequence of chart points with bounded memory. Once it holds `capacity`
+/// A sequence of chart points with bounded memory. Once it contains `capacity`
 /// points it averages neighbouring pairs into one point and doubles the number of
 /// raw points that each later point stands for. Appending therefore costs O(1)
 /// amortised time, and the buffer keeps the whole history at falling resolution.

@@ -44,8 +44,7 @@ public struct StatusLine: Sendable {
     }
   }
 
-  /// The text items after the state badge, most important first. The progress
-  /// bar goes between the step and the throughput.
+  /// Returns the text items before and after the progress bar, most important first.
   func items() -> (before: [String], after: [String]) {
     var before: [String] = []
     if let epoch, let epochs { before.append("epoch \(epoch)/\(epochs)") }
@@ -57,51 +56,59 @@ public struct StatusLine: Sendable {
     return (before, after)
   }
 
-  /// Draws the line in the first row of `rect`. Items are dropped from the right
-  /// when the row is too narrow, and the bar takes the space that is left, from
-  /// 8 to 40 columns.
+  /// Chooses the items and bar width that fit in `available` columns. Items
+  /// before the bar are kept while they fit. The bar then shrinks to make room for
+  /// the items after it, down to 8 columns, and below that those items are
+  /// dropped from the right. A bar width under 8 means no bar and no later items.
+  func fit(available: Int) -> (before: [String], barWidth: Int, after: [String]) {
+    let (before, after) = items()
+    var remaining = available
+    var shownBefore: [String] = []
+    for item in before where item.count + 2 <= remaining {
+      shownBefore.append(item)
+      remaining -= item.count + 2
+    }
+
+    var shownAfter = after
+    var barWidth = 0
+    while true {
+      let afterWidth = shownAfter.reduce(0) { $0 + $1.count + 2 }
+      barWidth = min(40, remaining - 3 - afterWidth)
+      if barWidth >= 8 || shownAfter.isEmpty { break }
+      shownAfter.removeLast()
+    }
+    return (shownBefore, barWidth, shownAfter)
+  }
+
+  /// Draws the line in the first row of `rect`: a state badge, the items that
+  /// fit with the progress bar among them, and a help hint on the right.
   public func draw(in rect: Rect, on grid: inout Grid, glyphs: GlyphSet) {
     guard !rect.isEmpty else { return }
     let row = Rect(x: rect.x, y: rect.y, width: rect.width, height: 1)
     let base = Style(foreground: .text, background: .statusBar)
     grid.fill(row, with: Cell(" ", style: base))
+
     let badge = " \(status.label.uppercased()) "
-    var column = grid.write(
-      badge, x: row.x, y: row.y,
-      style: Style(foreground: statusRole, background: .statusBar, bold: true, reverse: true),
-      clip: row)
+    let badgeStyle = Style(
+      foreground: statusRole, background: .statusBar, bold: true, reverse: true)
+    var column = grid.write(badge, x: row.x, y: row.y, style: badgeStyle, clip: row)
+
     let help = "? help "
-    let (before, after) = items()
-    var available = row.maxX - column - help.count
-    var shownBefore: [String] = []
-    for item in before where item.count + 2 <= available {
-      shownBefore.append(item)
-      available -= item.count + 2
-    }
-    let barWidth = min(40, available - 2 - (after.first.map { $0.count + 2 } ?? 0))
-    var shownAfter: [String] = []
-    if barWidth >= 8 {
-      available -= barWidth + 2
-      for item in after where item.count + 2 <= available {
-        shownAfter.append(item)
-        available -= item.count + 2
-      }
-    }
-    for item in shownBefore {
+    let parts = fit(available: row.maxX - column - help.count - 1)
+    for item in parts.before {
       column = grid.write("  " + item, x: column, y: row.y, style: base, clip: row)
     }
-    if barWidth >= 8 {
+    if parts.barWidth >= 8 {
       column = drawBar(
-        width: barWidth, x: column + 2, y: row.y, clip: row, glyphs: glyphs,
-        grid: &grid)
-      for item in shownAfter {
+        width: parts.barWidth, x: column + 2, y: row.y, clip: row, glyphs: glyphs, grid: &grid)
+      for item in parts.after {
         column = grid.write("  " + item, x: column, y: row.y, style: base, clip: row)
       }
     }
+
     if row.maxX - column >= help.count + 1 {
-      grid.write(
-        help, x: row.maxX - help.count, y: row.y, style: base.with(foreground: .muted),
-        clip: row)
+      let helpStyle = base.with(foreground: .muted)
+      grid.write(help, x: row.maxX - help.count, y: row.y, style: helpStyle, clip: row)
     }
   }
 
