@@ -52,7 +52,8 @@ public struct BrailleCanvas: Sendable {
   }
 
   /// Draws a straight line of dots between two dot positions, both ends included.
-  /// Parts outside the canvas are skipped.
+  /// Parts outside the canvas are skipped. A `step` above 1 sets only every
+  /// `step`-th dot, which draws a dotted line.
   public mutating func drawLine(
     from start: (x: Int, y: Int), to end: (x: Int, y: Int), role: ColorRole, every step: Int = 1
   ) {

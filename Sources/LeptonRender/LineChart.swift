@@ -15,6 +15,8 @@ public struct ChartSeries: Sendable {
   public enum Kind: Sendable {
     /// Connected by straight lines of braille dots.
     case line
+    /// Connected by lines that set every third dot, for reference lines.
+    case dotted
     /// One marker character per point, for sparse values such as per-epoch results.
     case markers
   }
@@ -211,11 +213,12 @@ public struct LineChart: Sendable {
       for dot in dots {
         canvas.mark(dotX: dot.x, dotY: dot.y, character: glyphs.marker, role: entry.role)
       }
-    case .line:
+    case .line, .dotted:
       guard var previous = dots.first else { return }
+      let step = entry.kind == .dotted ? 3 : 1
       canvas.setDot(x: previous.x, y: previous.y, role: entry.role)
       for dot in dots.dropFirst() {
-        canvas.drawLine(from: previous, to: dot, role: entry.role)
+        canvas.drawLine(from: previous, to: dot, role: entry.role, every: step)
         previous = dot
       }
     }

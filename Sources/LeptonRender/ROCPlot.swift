@@ -60,7 +60,7 @@ public struct ROCPlot: Sendable {
     var series = [
       ChartSeries(
         name: "chance", points: [ChartPoint(x: 0, y: 0), ChartPoint(x: 1, y: 1)], role: .muted,
-        inLegend: false)
+        kind: .dotted, inLegend: false)
     ]
     for (index, curve) in curves.enumerated() {
       let points = zip(curve.falsePositiveRates, curve.truePositiveRates).map {
