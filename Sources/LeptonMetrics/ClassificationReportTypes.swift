@@ -1,5 +1,7 @@
 /// Every epoch-level metric of one split, computed from accumulated labels and
-/// scores. Undefined values are NaN; see the per-field notes.
+/// scores. Undefined precision, recall and F1 hold the value of
+/// `zeroDivision` and are marked in their `undefined` sets. Other undefined
+/// values are NaN. See the per-field notes.
 public struct ClassificationReport: Sendable, Codable, Equatable {
   public var sampleCount: Int
   public var classCount: Int
@@ -14,11 +16,16 @@ public struct ClassificationReport: Sendable, Codable, Equatable {
   /// Mean over samples and classes of |one-hot target - probability|.
   public var meanAbsoluteError: Double
   public var confusionMatrix: ConfusionMatrix
+  /// Mean recall over classes that have samples, or NaN when none has.
+  public var balancedAccuracy: Double
+  /// Value stored for undefined precision, recall and F1.
+  public var zeroDivision: ZeroDivisionPolicy
 
   public init(
     sampleCount: Int, classCount: Int, loss: Double, accuracy: Double, perClass: [ClassMetrics],
     macro: AveragedMetrics, weighted: AveragedMetrics, micro: AveragedMetrics,
-    meanAbsoluteError: Double, confusionMatrix: ConfusionMatrix
+    meanAbsoluteError: Double, confusionMatrix: ConfusionMatrix, balancedAccuracy: Double = .nan,
+    zeroDivision: ZeroDivisionPolicy = .zero
   ) {
     self.sampleCount = sampleCount
     self.classCount = classCount
@@ -30,6 +37,29 @@ public struct ClassificationReport: Sendable, Codable, Equatable {
     self.micro = micro
     self.meanAbsoluteError = meanAbsoluteError
     self.confusionMatrix = confusionMatrix
+    self.balancedAccuracy = balancedAccuracy
+    self.zeroDivision = zeroDivision
+  }
+
+  /// Decodes every field, defaulting the fields added after the first
+  /// version so that older event logs still load.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      sampleCount: try container.decode(Int.self, forKey: .sampleCount),
+      classCount: try container.decode(Int.self, forKey: .classCount),
+      loss: try container.decode(Double.self, forKey: .loss),
+      accuracy: try container.decode(Double.self, forKey: .accuracy),
+      perClass: try container.decode([ClassMetrics].self, forKey: .perClass),
+      macro: try container.decode(AveragedMetrics.self, forKey: .macro),
+      weighted: try container.decode(AveragedMetrics.self, forKey: .weighted),
+      micro: try container.decode(AveragedMetrics.self, forKey: .micro),
+      meanAbsoluteError: try container.decode(Double.self, forKey: .meanAbsoluteError),
+      confusionMatrix: try container.decode(ConfusionMatrix.self, forKey: .confusionMatrix),
+      balancedAccuracy: try container.decodeIfPresent(Double.self, forKey: .balancedAccuracy)
+        ?? .nan,
+      zeroDivision: try container.decodeIfPresent(ZeroDivisionPolicy.self, forKey: .zeroDivision)
+        ?? .zero)
   }
 }
 
