@@ -1,0 +1,193 @@
+import Foundation
+import LeptonEngine
+import LeptonRender
+
+/// The interactive dashboard: owns the terminal, applies training events to a
+/// `DashboardState` and redraws it until the user quits or a signal arrives.
+///
+/// ```swift
+/// let app = try DashboardApp(theme: theme)
+/// trainer.addObserver(app.observer)
+/// let outcome = app.run(control: control)
+/// ```
+///
+/// Create and run it on one thread, usually the main thread. Only `observer` may be
+/// used from other threads. The terminal is restored when `run` returns, when the
+/// app is deinitialised, and by an exit hook if the process exits first.
+public final class DashboardApp {
+  /// Timing of the dashboard loop.
+  public struct Options: Sendable {
+    /// How long one wait for a key lasts. The loop sleeps in this wait, so it sets how
+    /// quickly queued events and signals are noticed.
+    public var inputTimeoutMilliseconds: Int32 = 50
+    /// Minimum time between redraws caused by training events.
+    public var minimumFrameInterval: Duration = .milliseconds(100)
+    /// Maximum time between redraws, so clocks on screen keep moving when no events arrive.
+    public var idleRedrawInterval: Duration = .seconds(1)
+    /// How long `q` or a signal waits for the trainer to report the end of the run.
+    public var stopGracePeriod: Duration = .seconds(5)
+
+    public init() {}
+  }
+
+  /// The observer to register with the trainer. It only queues events.
+  public let observer: DashboardObserver
+  public let theme: Theme
+  /// Unicode glyphs when the locale is UTF-8, ASCII otherwise.
+  public let glyphs: GlyphSet
+  public let colorSupport: ColorSupport
+
+  private let options: Options
+  private let terminal: Terminal
+  private var converter: GridConverter
+  private var state = DashboardState()
+  private var training: DashboardOutcome.Training = .notStarted
+  private let clock = ContinuousClock()
+
+  /// Opens the terminal and prepares an empty dashboard.
+  ///
+  /// - Throws: `TerminalError` when the terminal cannot be opened. Callers should then
+  ///   fall back to headless output.
+  public init(
+    theme: Theme = .builtIn, options: Options = Options(),
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws(TerminalError) {
+    self.theme = theme
+    self.options = options
+    observer = DashboardObserver()
+    terminal = try Terminal(
+      inputTimeoutMilliseconds: options.inputTimeoutMilliseconds, environment: environment)
+    glyphs = GlyphSet(unicode: terminal.isUTF8)
+    colorSupport = terminal.colorSupport
+    converter = GridConverter(theme: theme, support: terminal.colorSupport)
+  }
+
+  /// Restores the terminal. `run` calls this before it returns.
+  public func close() {
+    terminal.close()
+  }
+
+  /// Runs the dashboard until the user presses `q` or SIGINT, SIGTERM or SIGHUP
+  /// arrives, then restores the terminal.
+  ///
+  /// Both ways of leaving request a stop through `control` while training runs, and
+  /// wait up to `Options.stopGracePeriod` for the trainer to report the end of the run.
+  /// A second `q` or signal leaves at once. After training ends the dashboard stays
+  /// until `q`.
+  public func run(control: TrainingControl) -> DashboardOutcome {
+    defer { terminal.close() }
+    var leaving: DashboardOutcome.Reason?
+    var leaveDeadline: ContinuousClock.Instant?
+    var lastDraw: ContinuousClock.Instant?
+    var redrawNow = true
+    var hasNewEvents = false
+
+    while true {
+      if let signalNumber = SignalMonitor.takePending() {
+        let reason = DashboardOutcome.Reason.signal(
+          name: SignalMonitor.name(of: signalNumber), number: signalNumber)
+        if leaving != nil { return DashboardOutcome(reason: reason, training: training) }
+        leaving = reason
+        leaveDeadline = beginStop(
+          control: control, reason: "interrupted by \(SignalMonitor.name(of: signalNumber))")
+        redrawNow = true
+      }
+
+      if applyQueuedEvents() {
+        hasNewEvents = true
+      }
+
+      if let leaving, trainingHasEnded || leaveDeadline.map({ clock.now >= $0 }) ?? true {
+        return DashboardOutcome(reason: leaving, training: training)
+      }
+
+      let now = clock.now
+      let sinceDraw = lastDraw.map { now - $0 } ?? .seconds(1_000)
+      if redrawNow || (hasNewEvents && sinceDraw >= options.minimumFrameInterval)
+        || sinceDraw >= options.idleRedrawInterval
+      {
+        draw()
+        lastDraw = clock.now
+        redrawNow = false
+        hasNewEvents = false
+      }
+
+      // The loop sleeps here, for up to the input timeout.
+      guard let key = terminal.readKey(), let command = KeyBindings.command(for: key) else {
+        continue
+      }
+      redrawNow = true
+      if command == .quit {
+        if leaving != nil || trainingHasEnded {
+          return DashboardOutcome(reason: .userQuit, training: training)
+        }
+        leaving = .userQuit
+        leaveDeadline = beginStop(control: control, reason: "stopped by the user")
+      } else {
+        perform(command, control: control)
+      }
+    }
+  }
+
+  // MARK: - Loop steps
+
+  private var trainingHasEnded: Bool {
+    switch training {
+    case .finished, .failed: return true
+    case .notStarted, .stillRunning: return false
+    }
+  }
+
+  /// Applies every queued event to the state. Returns true when there were any.
+  private func applyQueuedEvents() -> Bool {
+    let events = observer.drain()
+    for event in events {
+      state.apply(event)
+      switch event {
+      case .runStarted: training = .stillRunning
+      case .runFinished(let summary): training = .finished(summary)
+      case .runFailed(let failure): training = .failed(failure)
+      case .batchEnded, .evaluated, .epochEnded: break
+      }
+    }
+    return !events.isEmpty
+  }
+
+  /// Requests a stop and returns when to give up waiting for the trainer.
+  private func beginStop(control: TrainingControl, reason: String) -> ContinuousClock.Instant {
+    if !trainingHasEnded {
+      control.requestStop(reason: reason)
+      state.markStopping()
+    }
+    return clock.now.advanced(by: options.stopGracePeriod)
+  }
+
+  private func perform(_ command: DashboardCommand, control: TrainingControl) {
+    switch command {
+    case .quit:
+      break
+    case .togglePause:
+      guard !trainingHasEnded else { return }
+      control.togglePause()
+      state.setPaused(control.isPaused)
+    case .toggleHelp:
+      state.toggleHelp()
+    case .focusNext:
+      state.focusNext()
+    case .focusPrevious:
+      state.focusPrevious()
+    case .toggleNormalization:
+      state.toggleNormalization()
+    case .toggleSmoothing:
+      state.toggleSmoothing()
+    case .resize:
+      terminal.updateSize()
+    }
+  }
+
+  private func draw() {
+    let grid = DashboardView.render(
+      state: state, width: terminal.width, height: terminal.height, glyphs: glyphs)
+    terminal.draw(converter.snapshot(of: grid))
+  }
+}

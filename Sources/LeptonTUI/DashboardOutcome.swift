@@ -1,0 +1,57 @@
+import LeptonEngine
+
+/// The reason the dashboard loop returned, and the state of training at that time.
+public struct DashboardOutcome: Sendable {
+  public enum Reason: Hashable, Sendable {
+    /// The user pressed `q`.
+    case userQuit
+    /// A termination signal arrived, such as `SIGINT` from Ctrl-C.
+    case signal(name: String, number: Int32)
+  }
+
+  /// The last known state of the training run when the loop returned.
+  public enum Training: Sendable {
+    /// The trainer had not reported `runStarted`.
+    case notStarted
+    /// The trainer did not report an end within the stop grace period.
+    case stillRunning
+    case finished(RunSummary)
+    case failed(RunFailure)
+  }
+
+  public var reason: Reason
+  public var training: Training
+
+  public init(reason: Reason, training: Training) {
+    self.reason = reason
+    self.training = training
+  }
+
+  /// True when the trainer reported `runFinished` or `runFailed`.
+  public var trainingEnded: Bool {
+    switch training {
+    case .finished, .failed: return true
+    case .notStarted, .stillRunning: return false
+    }
+  }
+}
+
+extension DashboardOutcome: CustomStringConvertible {
+  /// One line for the terminal after the dashboard closes, such as
+  /// `dashboard closed by SIGINT; training failed: interrupted by SIGINT`.
+  public var description: String {
+    let why: String
+    switch reason {
+    case .userQuit: why = "dashboard closed by the user"
+    case .signal(let name, _): why = "dashboard closed by \(name)"
+    }
+    let how: String
+    switch training {
+    case .notStarted: how = "training had not started"
+    case .stillRunning: how = "training had not stopped yet"
+    case .finished(let summary): how = "training finished after \(summary.completedEpochs) epochs"
+    case .failed(let failure): how = "training stopped: \(failure.message)"
+    }
+    return "\(why); \(how)"
+  }
+}

@@ -1,0 +1,73 @@
+/// One key press as the terminal reports it.
+public enum InputKey: Hashable, Sendable {
+  /// A printable character or a control character such as tab (`"\t"`).
+  case character(Character)
+  /// The terminal changed size (curses' `KEY_RESIZE`).
+  case resize
+  /// Shift-Tab (curses' `KEY_BTAB`).
+  case backTab
+  case up
+  case down
+  case left
+  case right
+  /// A function key that the dashboard does not use, with its curses key code.
+  case other(Int32)
+}
+
+/// A dashboard action bound to a key.
+public enum DashboardCommand: Hashable, Sendable {
+  /// Stop training cleanly and leave the dashboard.
+  case quit
+  case togglePause
+  case toggleHelp
+  /// Move the keyboard focus to the next panel.
+  case focusNext
+  /// Move the keyboard focus to the previous panel.
+  case focusPrevious
+  /// Switch the confusion matrix between counts and row-normalised fractions.
+  case toggleNormalization
+  /// Switch loss and accuracy curve smoothing on or off.
+  case toggleSmoothing
+  /// Re-query the terminal size and lay the screen out again.
+  case resize
+}
+
+/// The dashboard's key bindings.
+public enum KeyBindings {
+  /// Key descriptions for help screens, in display order.
+  public static let summary: [(keys: String, action: String)] = [
+    ("q", "stop training and quit"),
+    ("p", "pause or resume training"),
+    ("?", "show or hide this help"),
+    ("Tab / Shift-Tab", "move focus between panels"),
+    ("n", "normalise the confusion matrix by row"),
+    ("s", "smooth the loss and accuracy curves"),
+  ]
+
+  /// Returns the command bound to `key`, or nil when the key does nothing. Letters match in
+  /// either case, so Caps Lock does not disable the keys.
+  public static func command(for key: InputKey) -> DashboardCommand? {
+    switch key {
+    case .resize:
+      return .resize
+    case .backTab:
+      return .focusPrevious
+    case .character(let character):
+      return command(forCharacter: character)
+    case .up, .down, .left, .right, .other:
+      return nil
+    }
+  }
+
+  private static func command(forCharacter character: Character) -> DashboardCommand? {
+    switch character {
+    case "q", "Q": return .quit
+    case "p", "P": return .togglePause
+    case "?": return .toggleHelp
+    case "\t": return .focusNext
+    case "n", "N": return .toggleNormalization
+    case "s", "S": return .toggleSmoothing
+    default: return nil
+    }
+  }
+}
