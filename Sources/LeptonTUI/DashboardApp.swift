@@ -88,8 +88,7 @@ public final class DashboardApp {
           name: SignalMonitor.name(of: signalNumber), number: signalNumber)
         if leaving != nil { return DashboardOutcome(reason: reason, training: training) }
         leaving = reason
-        leaveDeadline = beginStop(
-          control: control, reason: "interrupted by \(SignalMonitor.name(of: signalNumber))")
+        leaveDeadline = beginStop(control: control, reason: reason.stopReason)
         redrawNow = true
       }
 
@@ -122,7 +121,8 @@ public final class DashboardApp {
           return DashboardOutcome(reason: .userQuit, training: training)
         }
         leaving = .userQuit
-        leaveDeadline = beginStop(control: control, reason: "stopped by the user")
+        leaveDeadline = beginStop(
+          control: control, reason: DashboardOutcome.Reason.userQuit.stopReason)
       } else {
         perform(command, control: control)
       }

@@ -7,6 +7,14 @@ public struct DashboardOutcome: Sendable {
     case userQuit
     /// A termination signal arrived, such as `SIGINT` from Ctrl-C.
     case signal(name: String, number: Int32)
+
+    /// The reason given to `TrainingControl.requestStop`.
+    public var stopReason: String {
+      switch self {
+      case .userQuit: return "stopped by the user"
+      case .signal(let name, _): return "interrupted by \(name)"
+      }
+    }
   }
 
   /// The last known state of the training run when the loop returned.
@@ -26,6 +34,16 @@ public struct DashboardOutcome: Sendable {
     self.reason = reason
     self.training = training
   }
+
+  /// The signal number when a signal ended the loop, for an exit status of 128 plus it.
+  public var signal: Int32? {
+    if case .signal(_, let number) = reason { return number }
+    return nil
+  }
+
+  /// The reason the dashboard gives `TrainingControl.requestStop`, such as
+  /// `interrupted by SIGINT`.
+  public var stopReason: String { reason.stopReason }
 
   /// True when the trainer reported `runFinished` or `runFailed`.
   public var trainingEnded: Bool {

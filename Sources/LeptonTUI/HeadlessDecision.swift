@@ -1,22 +1,24 @@
 import Foundation
 import Glibc
 
-extension DashboardApp {
+/// Checks that decide between the dashboard and plain progress lines.
+public enum TerminalSupport {
   /// Decides whether to skip the dashboard and print plain progress lines instead.
   ///
   /// Returns true when `forceHeadless` is set, standard output is not a terminal, or
   /// `TERM` is unset, empty or `dumb`. `reason` is a one-line notice for the `TERM`
-  /// cases, where the user may expect a dashboard; it is nil otherwise.
-  public static func shouldUseHeadless(forceHeadless: Bool) -> (Bool, reason: String?) {
+  /// cases, where the user may expect a dashboard. It is nil otherwise.
+  public static func shouldUseHeadless(forceHeadless: Bool) -> (headless: Bool, reason: String?) {
     shouldUseHeadless(
       forceHeadless: forceHeadless, standardOutputIsTerminal: isatty(STDOUT_FILENO) != 0,
       environment: ProcessInfo.processInfo.environment)
   }
 
-  /// `shouldUseHeadless(forceHeadless:)` with the terminal check and environment given.
-  static func shouldUseHeadless(
+  /// Decides as `shouldUseHeadless(forceHeadless:)` does, with the terminal check and
+  /// the environment given.
+  public static func shouldUseHeadless(
     forceHeadless: Bool, standardOutputIsTerminal: Bool, environment: [String: String]
-  ) -> (Bool, reason: String?) {
+  ) -> (headless: Bool, reason: String?) {
     if forceHeadless || !standardOutputIsTerminal {
       return (true, reason: nil)
     }
@@ -24,10 +26,15 @@ extension DashboardApp {
       return (true, reason: "TERM is not set, so the dashboard is off; printing progress lines")
     }
     if term == "dumb" {
-      return (
-        true, reason: "TERM=dumb cannot show the dashboard; printing progress lines"
-      )
+      return (true, reason: "TERM=dumb cannot show the dashboard; printing progress lines")
     }
     return (false, reason: nil)
+  }
+}
+
+extension DashboardApp {
+  /// Decides whether to skip the dashboard, as `TerminalSupport.shouldUseHeadless` does.
+  public static func shouldUseHeadless(forceHeadless: Bool) -> (headless: Bool, reason: String?) {
+    TerminalSupport.shouldUseHeadless(forceHeadless: forceHeadless)
   }
 }
