@@ -58,18 +58,18 @@ extension DashboardOutcome: CustomStringConvertible {
   /// One line for the terminal after the dashboard closes, such as
   /// `dashboard closed by SIGINT; training failed: interrupted by SIGINT`.
   public var description: String {
-    let why: String
+    let closing: String
     switch reason {
-    case .userQuit: why = "dashboard closed by the user"
-    case .signal(let name, _): why = "dashboard closed by \(name)"
+    case .userQuit: closing = "dashboard closed by the user"
+    case .signal(let name, _): closing = "dashboard closed by \(name)"
     }
-    let how: String
+    let trainingState: String
     switch training {
-    case .notStarted: how = "training had not started"
-    case .stillRunning: how = "training had not stopped yet"
-    case .finished(let summary): how = "training finished after \(summary.completedEpochs) epochs"
-    case .failed(let failure): how = "training stopped: \(failure.message)"
+    case .notStarted: trainingState = "training had not started"
+    case .stillRunning: trainingState = "training had not stopped yet"
+    case .finished(let summary): trainingState = "training finished after \(summary.completedEpochs) epochs"
+    case .failed(let failure): trainingState = "training stopped: \(failure.message)"
     }
-    return "\(why); \(how)"
+    return "\(closing); \(trainingState)"
   }
 }

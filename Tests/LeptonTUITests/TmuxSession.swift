@@ -1,0 +1,227 @@
+import Foundation
+import Glibc
+
+/// A detached tmux session running one command in a pane of fixed size, for end-to-end
+/// tests of full-screen programs.
+///
+/// Each session runs on its own tmux server (a private socket name), so tests never
+/// touch the user's tmux sessions and can run in parallel. The pane stays open after
+/// the command exits (`remain-on-exit`), so the final screen and exit status can still
+/// be read. Guard tests with `.enabled(if: TmuxSession.isAvailable)`.
+final class TmuxSession: @unchecked Sendable {
+  /// Failure of a tmux command or a wait.
+  struct Failure: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  /// The tmux executable, or nil when tmux is not installed.
+  static let executable: String? = {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for directory in path.split(separator: ":") {
+      let candidate = "\(directory)/tmux"
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return nil
+  }()
+
+  static var isAvailable: Bool { executable != nil }
+
+  /// Reason to show when tests are skipped.
+  static let unavailableMessage = "tmux is not installed; skipping terminal end-to-end tests"
+
+  let socketName: String
+  let sessionName = "test"
+  private let tmux: String
+  // Guarded by being used from one test at a time; `kill` is idempotent.
+  private var isAlive = true
+
+  /// Starts `command` (a shell command line) in a detached `width` x `height` pane.
+  /// `environment` entries are added to the command's environment.
+  init(
+    width: Int, height: Int, command: String, environment: [String: String] = [:]
+  ) throws {
+    guard let tmux = Self.executable else { throw Failure(description: Self.unavailableMessage) }
+    self.tmux = tmux
+    socketName = "lepton-test-\(UUID().uuidString.prefix(8))"
+
+    var arguments = [
+      "start-server", ";",
+      "set-option", "-g", "remain-on-exit", "on", ";",
+      "set-option", "-g", "history-limit", "0", ";",
+      "new-session", "-d", "-s", sessionName, "-x", "\(width)", "-y", "\(height)",
+    ]
+    for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
+      arguments += ["-e", "\(name)=\(value)"]
+    }
+    arguments.append(command)
+    try run(arguments)
+  }
+
+  deinit {
+    kill()
+  }
+
+  // MARK: - Interaction
+
+  /// Sends tmux key names, such as `"q"`, `"Tab"`, `"BTab"` or `"C-c"`.
+  func sendKeys(_ keys: String...) throws {
+    try run(["send-keys", "-t", sessionName] + keys)
+  }
+
+  /// Types `text` literally, without interpreting key names.
+  func type(_ text: String) throws {
+    try run(["send-keys", "-t", sessionName, "-l", text])
+  }
+
+  /// Returns the visible pane text, one line per row, without colours.
+  func capture() throws -> String {
+    try run(["capture-pane", "-p", "-t", sessionName])
+  }
+
+  /// Returns the visible pane text with SGR escape sequences for colours and attributes.
+  func captureWithEscapes() throws -> String {
+    try run(["capture-pane", "-p", "-e", "-t", sessionName])
+  }
+
+  /// Changes the pane size, as a user resizing the terminal window would.
+  func resize(width: Int, height: Int) throws {
+    try run(["resize-window", "-t", sessionName, "-x", "\(width)", "-y", "\(height)"])
+  }
+
+  /// Returns the process id of the command running in the pane.
+  func panePID() throws -> Int32 {
+    let output = try run(["display-message", "-p", "-t", sessionName, "#{pane_pid}"])
+    guard let pid = Int32(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+      throw Failure(description: "tmux returned no pane pid: \(output)")
+    }
+    return pid
+  }
+
+  /// Returns the exit status of the command, or nil while it is still running.
+  func exitStatus() throws -> Int32? {
+    let output = try run([
+      "display-message", "-p", "-t", sessionName, "#{pane_dead} #{pane_dead_status}",
+    ])
+    let fields = output.split(whereSeparator: \.isWhitespace)
+    guard fields.first == "1" else { return nil }
+    return fields.count > 1 ? Int32(fields[1]) : nil
+  }
+
+  // MARK: - Waiting
+
+  /// Polls the pane until it contains `text` and returns the pane text then.
+  /// - Throws: `Failure` with the last screen when `timeout` passes first.
+  @discardableResult
+  func waitFor(text: String, timeout: Duration = .seconds(10)) async throws -> String {
+    try await waitUntil("text \"\(text)\"", timeout: timeout) { screen in
+      screen.contains(text)
+    }
+  }
+
+  /// Polls the pane until `condition` holds for its text and returns the pane text then.
+  @discardableResult
+  func waitUntil(
+    _ description: String, timeout: Duration = .seconds(10),
+    condition: (String) -> Bool
+  ) async throws -> String {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    var screen = ""
+    while clock.now < deadline {
+      screen = try capture()
+      if condition(screen) { return screen }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    throw Failure(
+      description: "timed out after \(timeout) waiting for \(description); screen was:\n\(screen)")
+  }
+
+  /// Polls until the command exits and returns its exit status.
+  func waitForExit(timeout: Duration = .seconds(10)) async throws -> Int32 {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    while clock.now < deadline {
+      if let status = try exitStatus() { return status }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    throw Failure(
+      description: "timed out after \(timeout) waiting for the command to exit; screen was:\n"
+        + ((try? capture()) ?? "(unavailable)"))
+  }
+
+  /// Stops the command and the session's tmux server. Safe to call more than once.
+  func kill() {
+    guard isAlive else { return }
+    isAlive = false
+    _ = try? run(["kill-server"])
+  }
+
+  // MARK: - Running tmux
+
+  /// Runs one tmux client command and returns its standard output.
+  ///
+  /// This spawns tmux with `posix_spawn` and waits with `waitpid` instead of using
+  /// Foundation's `Process`, because the first command forks the tmux server, and
+  /// `Process.waitUntilExit` was seen to hang for that client (swift-corelibs-foundation
+  /// with Swift 6.3 on Linux). Output goes to a file, so the server cannot hold a pipe open.
+  @discardableResult
+  private func run(_ arguments: [String]) throws -> String {
+    let outputPath = FileManager.default.temporaryDirectory
+      .appendingPathComponent("\(socketName)-\(UUID().uuidString.prefix(8)).out").path
+    defer { try? FileManager.default.removeItem(atPath: outputPath) }
+    let fullArguments = [tmux, "-L", socketName, "-f", "/dev/null"] + arguments
+    let status = try Self.spawnAndWait(fullArguments, outputPath: outputPath)
+    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    guard status == 0 else {
+      throw Failure(
+        description: "tmux \(arguments.joined(separator: " ")) failed with status \(status): "
+          + output)
+    }
+    return output
+  }
+
+  /// Runs `arguments[0]` with standard output and error in `outputPath`, with the
+  /// default signal mask and dispositions, and returns its exit status (128 plus the
+  /// signal number when a signal ended it).
+  private static func spawnAndWait(_ arguments: [String], outputPath: String) throws -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+    // The test runner may block or ignore signals. Reset them, because tmux and the
+    // programs it starts need SIGTERM and SIGCHLD delivered as usual.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var emptyMask = sigset_t()
+    sigemptyset(&emptyMask)
+    posix_spawnattr_setsigmask(&attributes, &emptyMask)
+    var defaultSignals = sigset_t()
+    sigemptyset(&defaultSignals)
+    for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE] {
+      sigaddset(&defaultSignals, signalNumber)
+    }
+    posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+    let argv = arguments.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawnError = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+    guard spawnError == 0 else {
+      throw Failure(
+        description: "cannot start \(arguments[0]): \(String(cString: strerror(spawnError)))")
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 {
+      guard errno == EINTR else {
+        throw Failure(description: "waitpid for \(arguments[0]) failed: errno \(errno)")
+      }
+    }
+    let signalNumber = status & 0x7f
+    return signalNumber == 0 ? (status >> 8) & 0xff : 128 + signalNumber
+  }
+}

@@ -1,0 +1,70 @@
+import Testing
+
+@Suite(.enabled(if: TmuxSession.isAvailable, "tmux is not installed"))
+struct TmuxSessionTests {
+  @Test func waitsForCommandOutput() async throws {
+    let session = try TmuxSession(width: 40, height: 10, command: "sh -c 'echo ready; sleep 5'")
+    defer { session.kill() }
+
+    let screen = try await session.waitFor(text: "ready", timeout: .seconds(5))
+
+    #expect(screen.split(separator: "\n").first == "ready")
+    #expect(try session.exitStatus() == nil)
+  }
+
+  @Test func paneHasRequestedSize() async throws {
+    let session = try TmuxSession(
+      width: 37, height: 11, command: "sh -c 'stty size; sleep 5'")
+    defer { session.kill() }
+
+    try await session.waitFor(text: "11 37", timeout: .seconds(5))
+  }
+
+  @Test func sendsKeysAndReadsExitStatus() async throws {
+    let session = try TmuxSession(
+      width: 40, height: 10, command: "sh -c 'echo ready; read line; echo got:$line; exit 3'")
+    defer { session.kill() }
+    try await session.waitFor(text: "ready")
+
+    try session.type("hello")
+    try session.sendKeys("Enter")
+
+    try await session.waitFor(text: "got:hello")
+    #expect(try await session.waitForExit() == 3)
+  }
+
+  @Test func passesEnvironment() async throws {
+    let session = try TmuxSession(
+      width: 40, height: 10, command: "sh -c 'echo value=$LEPTON_PROBE; sleep 5'",
+      environment: ["LEPTON_PROBE": "42"])
+    defer { session.kill() }
+
+    try await session.waitFor(text: "value=42")
+  }
+
+  @Test func waitTimesOutWithScreen() async throws {
+    let session = try TmuxSession(width: 40, height: 10, command: "sh -c 'echo ready; sleep 5'")
+    defer { session.kill() }
+    try await session.waitFor(text: "ready")
+
+    do {
+      try await session.waitFor(text: "never printed", timeout: .milliseconds(300))
+      Issue.record("waitFor returned for text that never appeared")
+    } catch let failure as TmuxSession.Failure {
+      #expect(failure.description.contains("timed out"))
+      #expect(failure.description.contains("ready"))
+    }
+  }
+
+  @Test func resizeChangesPaneSize() async throws {
+    let session = try TmuxSession(
+      width: 40, height: 10,
+      command: "sh -c 'echo ready; sleep 1; stty size; sleep 5'")
+    defer { session.kill() }
+    try await session.waitFor(text: "ready")
+
+    try session.resize(width: 50, height: 12)
+
+    try await session.waitFor(text: "12 50")
+  }
+}
