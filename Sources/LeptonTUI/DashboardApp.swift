@@ -186,8 +186,11 @@ public final class DashboardApp {
   }
 
   private func draw() {
-    let grid = DashboardView.render(
+    var grid = DashboardView.render(
       state: state, width: terminal.width, height: terminal.height, glyphs: glyphs)
+    if trainingHasEnded {
+      QuitHint.add(to: &grid)
+    }
     terminal.draw(converter.snapshot(of: grid))
   }
 }

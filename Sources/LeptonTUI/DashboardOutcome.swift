@@ -67,7 +67,8 @@ extension DashboardOutcome: CustomStringConvertible {
     switch training {
     case .notStarted: trainingState = "training had not started"
     case .stillRunning: trainingState = "training had not stopped yet"
-    case .finished(let summary): trainingState = "training finished after \(summary.completedEpochs) epochs"
+    case .finished(let summary):
+      trainingState = "training finished after \(summary.completedEpochs) epochs"
     case .failed(let failure): trainingState = "training stopped: \(failure.message)"
     }
     return "\(closing); \(trainingState)"
