@@ -157,20 +157,53 @@ private func withReLUPostOp<Result>(
   return try body(attributes)
 }
 
-/// Backward primitives of one block: pooling backward, ReLU backward from the saved
-/// activation, convolution backward-weights and, except for the first block, backward-data.
+/// Returns a ReLU backward primitive that masks `gradient` in place where `output`, a ReLU
+/// output or a max pooling of one, is not positive.
+private func reluBackwardPrimitive(
+  name: String, output: DNNLMemory, gradient: DNNLMemory, context: DNNLContext
+) throws -> Primitive {
+  let relu = dnnl_eltwise_relu_use_dst_for_bwd
+  var descriptor = output.descriptor
+  var forward = dnnl_eltwise_desc_t()
+  try checkDNNL(
+    dnnl_eltwise_forward_desc_init(&forward, dnnl_forward_training, relu, &descriptor, 0, 0),
+    "dnnl_eltwise_forward_desc_init (\(name))")
+  let hint = try PrimitiveDescriptor(
+    name: "\(name) forward", operation: &forward, context: context)
+  var backward = dnnl_eltwise_desc_t()
+  try checkDNNL(
+    dnnl_eltwise_backward_desc_init(&backward, relu, &descriptor, &descriptor, 0, 0),
+    "dnnl_eltwise_backward_desc_init (\(name))")
+  let backwardDescriptor = try PrimitiveDescriptor(
+    name: "\(name) backward", operation: &backward, context: context, hint: hint)
+  return try Primitive(
+    descriptor: backwardDescriptor,
+    arguments: [
+      (DNNL_ARG_DST, output), (DNNL_ARG_DIFF_DST, gradient), (DNNL_ARG_DIFF_SRC, gradient),
+    ])
+}
+
+/// Backward primitives of one block: ReLU backward, pooling backward, convolution
+/// backward-weights and, except for the first block, backward-data.
+///
+/// ReLU backward runs on the pooled output, before pooling backward, which is exact and
+/// reads a quarter of the data. Max pooling sends each pooled gradient to one window
+/// position whose activation equals the pooled value. That activation is positive exactly
+/// when the pooled value is, so masking by the pooled value gives the same result as
+/// masking every activation after pooling backward.
 final class ConvBlockBackward {
   /// Gradient of the loss with respect to the pooled output, in the pooling output layout.
+  /// ReLU backward turns it in place into the gradient before the ReLU.
   let pooledGradient: DNNLMemory
-  /// Gradient with respect to the convolution output `[batch, outputChannels, height', width']`;
-  /// holds the gradient after the ReLU first, then before it (eltwise backward runs in place).
+  /// Gradient with respect to the convolution output `[batch, outputChannels, height', width']`.
   let activationGradient: DNNLMemory
   /// Primitives in execution order.
   let steps: [Primitive]
 
   /// - Parameters:
   ///   - inputGradient: Where backward-data writes the gradient with respect to the block's
-  ///     input, in `forward.source`'s layout; nil for the first block, whose input is the image.
+  ///     input, in the layout of `forward.source`. It is nil for the first block, because
+  ///     the image needs no gradient.
   init(
     block: ConvBlockSpec, index: Int, forward: ConvBlockForward, parameters: ConvParameterMemory,
     gradients: ConvParameterMemory, inputGradient: DNNLMemory?, context: DNNLContext
@@ -186,6 +219,10 @@ final class ConvBlockBackward {
     var activationDescriptor = forward.activation.descriptor
     var pooledDescriptor = forward.pooled.descriptor
 
+    steps.append(
+      try reluBackwardPrimitive(
+        name: "\(name) relu", output: forward.pooled, gradient: pooledGradient, context: context))
+
     var pooling = dnnl_pooling_desc_t()
     try checkDNNL(
       lepton_max_pool_backward_init(
@@ -199,30 +236,6 @@ final class ConvBlockBackward {
     ]
     if let workspace = forward.workspace { poolArguments.append((DNNL_ARG_WORKSPACE, workspace)) }
     steps.append(try Primitive(descriptor: poolingDescriptor, arguments: poolArguments))
-
-    // ReLU backward from its output: the gradient passes where the activation is positive.
-    let relu = dnnl_eltwise_relu_use_dst_for_bwd
-    var reluForward = dnnl_eltwise_desc_t()
-    try checkDNNL(
-      dnnl_eltwise_forward_desc_init(
-        &reluForward, dnnl_forward_training, relu, &activationDescriptor, 0, 0),
-      "dnnl_eltwise_forward_desc_init (\(name) relu)")
-    let reluHint = try PrimitiveDescriptor(
-      name: "\(name) relu forward", operation: &reluForward, context: context)
-    var reluBackward = dnnl_eltwise_desc_t()
-    try checkDNNL(
-      dnnl_eltwise_backward_desc_init(
-        &reluBackward, relu, &activationDescriptor, &activationDescriptor, 0, 0),
-      "dnnl_eltwise_backward_desc_init (\(name) relu)")
-    let reluDescriptor = try PrimitiveDescriptor(
-      name: "\(name) relu backward", operation: &reluBackward, context: context, hint: reluHint)
-    steps.append(
-      try Primitive(
-        descriptor: reluDescriptor,
-        arguments: [
-          (DNNL_ARG_DST, forward.activation), (DNNL_ARG_DIFF_DST, activationGradient),
-          (DNNL_ARG_DIFF_SRC, activationGradient),
-        ]))
 
     let any = dnnl_format_tag_any
     var sourceDescriptor = forward.source.descriptor
