@@ -249,6 +249,10 @@ final class Terminal {
       Int(lepton_colors()), hasColors: true, noColor: false)
   }
 
+  /// Registers an `atexit` hook that calls `endwin` while a screen is open, so `exit`
+  /// from anywhere in the process still restores the terminal.
+  /// NOTE: crashes (Swift traps, SIGSEGV, SIGABRT) skip `atexit`, so they leave the
+  /// terminal in curses mode until the user runs `reset`.
   private static func registerExitHook() {
     guard !exitHookRegistered.exchange(true, ordering: .sequentiallyConsistent) else { return }
     atexit {
