@@ -31,8 +31,8 @@ static inline dnnl_status_t lepton_conv_forward_init(
       desc, prop_kind, dnnl_convolution_direct, src, weights, bias, dst, strides, pads, pads);
 }
 
-/// Initialises a backward-data 2-D convolution descriptor; see
-/// `lepton_conv_forward_init` for the stride and padding convention.
+/// Initialises a backward-data 2-D convolution descriptor with the stride and padding
+/// convention of `lepton_conv_forward_init`.
 static inline dnnl_status_t lepton_conv_backward_data_init(
     dnnl_convolution_desc_t *desc, const dnnl_memory_desc_t *diff_src,
     const dnnl_memory_desc_t *weights, const dnnl_memory_desc_t *diff_dst, int64_t stride,
@@ -43,8 +43,8 @@ static inline dnnl_status_t lepton_conv_backward_data_init(
       desc, dnnl_convolution_direct, diff_src, weights, diff_dst, strides, pads, pads);
 }
 
-/// Initialises a backward-weights 2-D convolution descriptor; see
-/// `lepton_conv_forward_init` for the stride and padding convention.
+/// Initialises a backward-weights 2-D convolution descriptor with the stride and padding
+/// convention of `lepton_conv_forward_init`.
 static inline dnnl_status_t lepton_conv_backward_weights_init(
     dnnl_convolution_desc_t *desc, const dnnl_memory_desc_t *src,
     const dnnl_memory_desc_t *diff_weights, const dnnl_memory_desc_t *diff_bias,

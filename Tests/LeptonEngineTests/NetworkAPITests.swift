@@ -94,7 +94,7 @@ struct NetworkAPITests {
     let network = try makePreset()
     let images = [Float](repeating: .nan, count: 8 * 784)
     let labels = [Int32](repeating: 2, count: 8)
-    // oneDNN's fused ReLU maps NaN to 0 here, so the loss may be finite; the step must
+    // oneDNN's fused ReLU maps NaN to 0 here, so the loss may be finite. The step must
     // only return normally.
     for _ in 0..<2 {
       _ = try images.withUnsafeBufferPointer { imageBuffer in

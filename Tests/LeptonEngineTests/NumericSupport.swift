@@ -12,7 +12,7 @@ func randomLabels(_ count: Int, classes: Int, seed: UInt64) -> [Int32] {
   return (0..<count).map { _ in Int32(generator.next() % UInt64(classes)) }
 }
 
-/// Returns the largest absolute elementwise difference; the arrays must have equal length.
+/// Returns the largest absolute elementwise difference of two equal-length arrays.
 func maxDifference(_ lhs: [Double], _ rhs: [Double]) -> Double {
   precondition(lhs.count == rhs.count, "length mismatch: \(lhs.count) and \(rhs.count)")
   return zip(lhs, rhs).reduce(0) { max($0, abs($1.0 - $1.1)) }

@@ -3,9 +3,9 @@
 final class BatchPlan {
   let batchSize: Int
   let stack: ConvolutionStack
-  /// Output of each dense layer `[batch, layer.outputs]`; the last one holds the logits.
+  /// Output of each dense layer `[batch, layer.outputs]`. The last one contains the logits.
   let denseOutputs: [UnsafeMutablePointer<Float>]
-  /// Gradient with respect to each dense output `[batch, layer.outputs]`; empty for inference.
+  /// Gradient with respect to each dense output `[batch, layer.outputs]`, empty for inference.
   let denseGradients: [UnsafeMutablePointer<Float>]
   /// Softmax probabilities `[batch, classCount]`.
   let probabilities: UnsafeMutablePointer<Float>
@@ -30,7 +30,7 @@ final class BatchPlan {
   }
 }
 
-/// Returns `count` zeroed floats; the caller deallocates them.
+/// Returns `count` zeroed floats, which the caller deallocates.
 func allocateFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
   let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
   buffer.initialize(repeating: 0, count: max(count, 1))

@@ -41,7 +41,7 @@ final class ConvBlockForward {
   let activation: DNNLMemory
   /// Pooling output `[batch, outputChannels, height' / pool, width' / pool]`.
   let pooled: DNNLMemory
-  /// Max-pooling argmax positions, needed by the backward pass; nil for inference.
+  /// Max-pooling argmax positions for the backward pass, or nil for inference.
   let workspace: DNNLMemory?
   let convolutionDescriptor: PrimitiveDescriptor
   let poolingDescriptor: PrimitiveDescriptor

@@ -12,8 +12,8 @@ final class ConvolutionStack {
   let input: DNNLMemory
   /// Flattened output of the last block `[batch, channels * height * width]`, plain NCHW.
   let features: DNNLMemory
-  /// Gradient of the loss with respect to `features`, `[batch, channels * height * width]`;
-  /// nil for an inference stack.
+  /// Gradient of the loss with respect to `features`, `[batch, channels * height * width]`,
+  /// or nil for an inference stack.
   let featuresGradient: DNNLMemory?
   private let forwardSteps: [Primitive]
   private let backwardSteps: [Primitive]
@@ -22,8 +22,8 @@ final class ConvolutionStack {
   private let backwardBlocks: [ConvBlockBackward]
 
   /// - Parameters:
-  ///   - parameters: The flat parameter vector; convolution weights are read from it in place.
-  ///   - gradients: The flat gradient vector that `backward` writes; nil for inference.
+  ///   - parameters: The flat parameter vector, from which convolutions read their weights.
+  ///   - gradients: The flat gradient vector that `backward` writes, or nil for inference.
   init(
     spec: ModelSpec, batchSize: Int, parameters: UnsafeMutablePointer<Float>,
     gradients: UnsafeMutablePointer<Float>?, context: DNNLContext

@@ -40,13 +40,13 @@ func denseForward(
 /// - Parameters:
 ///   - input: Forward input `[batch, layer.inputs]`.
 ///   - weights: `[layer.outputs, layer.inputs]`.
-///   - output: Forward output after the ReLU `[batch, layer.outputs]`; read only if the layer
+///   - output: Forward output after the ReLU `[batch, layer.outputs]`, read only if the layer
 ///     has a ReLU.
 ///   - outputGradient: `[batch, layer.outputs]`, the gradient after the ReLU on entry and
 ///     before it on return.
 ///   - weightGradient: `[layer.outputs, layer.inputs]`, overwritten.
 ///   - biasGradient: `[layer.outputs]`, overwritten.
-///   - inputGradient: `[batch, layer.inputs]`, overwritten; nil to skip.
+///   - inputGradient: `[batch, layer.inputs]`, overwritten, or nil to skip.
 func denseBackward(
   layer: DenseSpec, batch: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
   output: UnsafePointer<Float>, outputGradient: UnsafeMutablePointer<Float>,
@@ -88,7 +88,7 @@ func denseBackward(
 ///   - labels: `[batch]`, each in `0..<classes`.
 ///   - probabilities: `[batch, classes]`, overwritten.
 ///   - logitGradient: `[batch, classes]`, overwritten with the gradient of the mean loss,
-///     `(probabilities - oneHot(labels)) / batch`; nil to skip.
+///     `(probabilities - oneHot(labels)) / batch`, or nil to skip.
 /// - Returns: The summed cross-entropy and the number of rows whose argmax is the label.
 ///   NaN logits give a NaN loss and are never counted as correct.
 func softmaxCrossEntropy(

@@ -30,7 +30,7 @@ struct ConvBlockSpec: Equatable {
 struct DenseSpec: Equatable {
   var inputs: Int
   var outputs: Int
-  /// Whether ReLU follows the layer; false for the output layer, which produces logits.
+  /// Whether ReLU follows the layer. It is false for the output layer, which produces logits.
   var appliesReLU: Bool
 }
 
@@ -58,8 +58,8 @@ struct ModelSpec: Equatable {
     guard ModelSpec.presetNames.contains(preset) else {
       throw NetworkError.unknownModel(name: preset, presets: ModelSpec.presetNames)
     }
-    // fmnist-cnn: conv 3x3 pad 1 (32), ReLU, max pool 2; conv 3x3 pad 1 (64), ReLU,
-    // max pool 2; flatten; dense 128, ReLU; dense classCount.
+    // fmnist-cnn is conv 3x3 pad 1 (32), ReLU, max pool 2, conv 3x3 pad 1 (64), ReLU,
+    // max pool 2, flatten, dense 128, ReLU, dense classCount.
     try self.init(
       name: preset, inputShape: inputShape, convChannels: [32, 64], hiddenWidths: [128],
       classCount: classCount)

@@ -6,7 +6,7 @@
 public final class Network: @unchecked Sendable {
   /// Names accepted by `init(model:...)`.
   public static var presetNames: [String] { ModelSpec.presetNames }
-  /// Largest chunk `predict` runs at once; larger requests are split into chunks.
+  /// Largest chunk that `predict` runs at once. It splits larger requests into chunks.
   static let maximumInferenceBatch = 1000
   /// Cached plans per mode beyond which plans for sizes other than `batchSize` are dropped.
   private static let planCacheLimit = 3
@@ -14,7 +14,7 @@ public final class Network: @unchecked Sendable {
   let spec: ModelSpec
   /// Largest `count` that `trainStep` accepts.
   public let batchSize: Int
-  /// Settings used by the next `trainStep`; changing the learning rate between steps is fine.
+  /// Settings used by the next `trainStep`, which may change between steps.
   public var optimizer: SGDConfiguration
   let context: DNNLContext
   /// Parameters `[parameterCount]` in `ModelSpec` order, each tensor plain row-major.
@@ -29,11 +29,11 @@ public final class Network: @unchecked Sendable {
   /// Builds a preset with He-initialised weights and zero biases.
   ///
   /// - Parameters:
-  ///   - model: A name from `presetNames`; `"fmnist-cnn"` is two 3x3 convolution blocks
-  ///     (32 and 64 channels, each with ReLU and 2x2 max pooling), dense 128 with ReLU and
-  ///     a dense output layer.
+  ///   - model: A name from `presetNames`. `"fmnist-cnn"` has two 3x3 convolution blocks
+  ///     of 32 and 64 channels. Each block ends with ReLU and 2x2 max pooling. A dense layer
+  ///     of 128 with ReLU and a dense output layer follow.
   ///   - inputShape: Image shape `[channels, height, width]`.
-  ///   - seed: Seed of the weight initialisation; equal seeds give equal weights.
+  ///   - seed: Seed of the weight initialisation. Equal seeds give equal weights.
   /// - Throws: `NetworkError.unknownModel` listing the presets, `.invalidConfiguration`, or
   ///   `.dnnlFailed` if oneDNN cannot build the training primitives.
   public convenience init(
@@ -86,7 +86,7 @@ public final class Network: @unchecked Sendable {
   ///   - labels: `[count]`, each in `0..<classCount`.
   /// - Returns: The summed (not mean) cross-entropy over the batch and the number of correct
   ///   argmax predictions, both from the forward pass before the update. The update uses the
-  ///   gradient of the mean loss. A NaN loss is returned as is; the caller decides to stop.
+  ///   gradient of the mean loss. A NaN loss is returned as is, and the caller decides whether to stop.
   public func trainStep(
     images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int32>, count: Int
   ) throws -> (lossSum: Double, correct: Int) {

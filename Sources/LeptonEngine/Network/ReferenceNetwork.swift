@@ -23,7 +23,7 @@ struct ReferenceNetwork {
     var activations: [[Double]] = []
     /// Argmax input index of each pooling output.
     var poolArgmax: [[Int]] = []
-    /// Input of each dense layer `[batch, inputs]`; the first is the flattened features.
+    /// Input of each dense layer `[batch, inputs]`. The first is the flattened features.
     var denseInputs: [[Double]] = []
     /// Output of each dense layer after its ReLU, if any `[batch, outputs]`.
     var denseOutputs: [[Double]] = []

@@ -19,7 +19,7 @@ public struct SGDConfiguration: Sendable, Codable, Equatable {
 ///
 /// - Parameters:
 ///   - parameters: `[count]`, updated in place.
-///   - gradients: `[count]`, gradient of the mean loss; left unchanged.
+///   - gradients: `[count]`, gradient of the mean loss, left unchanged.
 ///   - velocity: `[count]`, momentum buffer, updated in place.
 func applySGD(
   configuration: SGDConfiguration, parameters: UnsafeMutablePointer<Float>,
