@@ -32,7 +32,7 @@ let package = Package(
     .testTarget(name: "LeptonRunsTests", dependencies: ["LeptonRuns"]),
     .testTarget(name: "LeptonRenderTests", dependencies: ["LeptonRender"]),
     .testTarget(name: "LeptonTUITests", dependencies: ["LeptonTUI"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["LeptonRuns", "LeptonEngine"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["lepton", "LeptonRuns", "LeptonEngine"]),
   ],
   swiftLanguageModes: [.v6]
 )

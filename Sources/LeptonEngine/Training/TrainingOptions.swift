@@ -1,0 +1,26 @@
+/// Training settings: the model, the optimiser and the epoch loop.
+public struct TrainingOptions: Sendable, Equatable {
+  public var model: String
+  public var epochs: Int
+  public var batchSize: Int
+  public var optimizer: SGDConfiguration
+  public var seed: UInt64
+  /// Train on the first `limit` training images only; nil trains on all of them.
+  public var limit: Int?
+  /// Batch size for test-set evaluation; larger batches run faster in inference mode.
+  public var evaluationBatchSize: Int
+
+  public init(
+    model: String = "fmnist-cnn", epochs: Int = 2, batchSize: Int = 64,
+    optimizer: SGDConfiguration = SGDConfiguration(), seed: UInt64 = 42, limit: Int? = nil,
+    evaluationBatchSize: Int = 500
+  ) {
+    self.model = model
+    self.epochs = epochs
+    self.batchSize = batchSize
+    self.optimizer = optimizer
+    self.seed = seed
+    self.limit = limit
+    self.evaluationBatchSize = evaluationBatchSize
+  }
+}

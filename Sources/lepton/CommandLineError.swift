@@ -1,0 +1,60 @@
+/// Mistakes on the command line. Each message quotes the bad token and names a valid form.
+enum CommandLineError: Error, Equatable, CustomStringConvertible {
+  case unknownCommand(String, suggestion: String?)
+  case unknownOption(String, command: String, suggestion: String?)
+  case missingValue(option: String, expected: String)
+  case invalidValue(option: String, value: String, expected: String)
+  case unexpectedArgument(String, command: String)
+
+  var description: String {
+    switch self {
+    case .unknownCommand(let name, let suggestion):
+      return "unknown command '\(name)'." + hint(suggestion)
+        + " Run 'lepton help' for the commands."
+    case .unknownOption(let name, let command, let suggestion):
+      return
+        "unknown option '\(name)' for 'lepton \(command)'." + hint(suggestion)
+        + " Run 'lepton \(command) --help' for its options."
+    case .missingValue(let option, let expected):
+      return "missing value for \(option): expected \(expected), as in '\(option) VALUE'."
+    case .invalidValue(let option, let value, let expected):
+      return "invalid value '\(value)' for \(option): expected \(expected)."
+    case .unexpectedArgument(let argument, let command):
+      return
+        "unexpected argument '\(argument)' for 'lepton \(command)'. "
+        + "Options start with '--'; run 'lepton \(command) --help'."
+    }
+  }
+
+  private func hint(_ suggestion: String?) -> String {
+    guard let suggestion else { return "" }
+    return " Did you mean '\(suggestion)'?"
+  }
+}
+
+/// Returns the candidate closest to `word` by edit distance, if it is close enough to be a typo.
+func closestMatch(to word: String, in candidates: [String]) -> String? {
+  let scored = candidates.map { ($0, editDistance(word, $0)) }
+  guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+  let allowed = max(2, word.count / 3)
+  return best.1 <= allowed ? best.0 : nil
+}
+
+/// Levenshtein distance between two strings, by characters.
+func editDistance(_ first: String, _ second: String) -> Int {
+  let a = Array(first)
+  let b = Array(second)
+  if a.isEmpty { return b.count }
+  if b.isEmpty { return a.count }
+  var previous = Array(0...b.count)
+  var current = [Int](repeating: 0, count: b.count + 1)
+  for i in 1...a.count {
+    current[0] = i
+    for j in 1...b.count {
+      let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+    }
+    swap(&previous, &current)
+  }
+  return previous[b.count]
+}

@@ -1,0 +1,67 @@
+import Foundation
+import LeptonEngine
+import LeptonRender
+
+/// Prints training progress as plain text: a progress line every few seconds,
+/// a table row per epoch and, at the end, the full report.
+final class HeadlessPrinter: TrainingObserver, @unchecked Sendable {
+  private let lock = NSLock()
+  private let interval: TimeInterval
+  private var lastLine = Date.distantPast
+  /// The same reducer as the dashboard's, for the ETA and the last epoch's report.
+  private var state = DashboardState()
+  private var printedHeader = false
+
+  init(interval: TimeInterval = 2) {
+    self.interval = interval
+  }
+
+  func trainer(didEmit event: TrainingEvent) {
+    lock.lock()
+    defer { lock.unlock() }
+    if case .evaluated = event {
+      // Scores are only needed for the dashboard's ROC panel.
+      return
+    }
+    state.apply(event)
+    switch event {
+    case .runStarted(let config):
+      output(
+        "Training \(config.model) (\(config.parameterCount) parameters) on \(config.dataset): "
+          + "\(config.trainCount) training and \(config.testCount) test images, "
+          + "\(config.epochs) epochs of \(config.stepsPerEpoch) steps, run \(config.runID)")
+    case .batchEnded(let progress):
+      let now = Date()
+      guard now.timeIntervalSince(lastLine) >= interval || progress.step == progress.stepsPerEpoch
+      else { return }
+      lastLine = now
+      if let line = HeadlessText.progressLine(state: state) { output(line) }
+    case .evaluated:
+      break
+    case .epochEnded(let summary):
+      if !printedHeader {
+        output(HeadlessText.epochTableHeader())
+        printedHeader = true
+      }
+      output(HeadlessText.epochTableRow(summary))
+    case .runFinished(let summary):
+      printFinalReport()
+      output(
+        String(
+          format: "Finished %d epochs in %.1f s.", summary.completedEpochs, summary.totalSeconds))
+    case .runFailed(let failure):
+      printFinalReport()
+      output("Run stopped: \(failure.message) Completed epochs: \(failure.completedEpochs).")
+    }
+  }
+
+  private func printFinalReport() {
+    guard let report = state.epochs.last?.test, let config = state.config else { return }
+    output("")
+    output(HeadlessText.finalReport(report, classNames: config.classNames))
+  }
+
+  private func output(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+  }
+}

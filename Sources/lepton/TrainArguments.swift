@@ -1,0 +1,88 @@
+import LeptonEngine
+
+/// The options of `lepton train`.
+struct TrainArguments: Equatable {
+  var options = TrainingOptions()
+  var dataDirectory = IDXDataset.defaultDirectory
+  var runsDirectory = "runs"
+  var headless = false
+  var theme: String?
+  var showHelp = false
+
+  static let valueOptions = [
+    "--model", "--data", "--epochs", "--batch", "--lr", "--momentum", "--weight-decay", "--seed",
+    "--limit", "--runs-dir", "--theme",
+  ]
+  static let flagOptions = ["--headless"]
+
+  static let help = """
+    Usage: lepton train [options]
+
+    Trains a CNN and shows it live: curves, the per-epoch metric table, the
+    confusion matrix and ROC curves. Without a terminal (or with --headless)
+    it prints progress lines, a table row per epoch and a final report.
+
+    Options:
+      --model NAME        network preset (default fmnist-cnn)
+      --data DIR          directory with the four IDX files, gzipped or raw
+                          (default \(IDXDataset.defaultDirectory))
+      --epochs N          passes over the training set (default 2)
+      --batch N           images per optimisation step (default 64)
+      --lr X              SGD learning rate (default 0.01)
+      --momentum X        SGD momentum, 0 to below 1 (default 0.9)
+      --weight-decay X    L2 penalty added to the gradient (default 0)
+      --seed N            seed for initial weights and shuffling (default 42)
+      --limit N           train on the first N training images only
+      --runs-dir DIR      where run directories are written (default ./runs)
+      --theme NAME|PATH   colour theme from themes/ or a .theme file
+      --headless          print text instead of drawing the dashboard
+      -h, --help          show this help
+
+    Keys in the dashboard: q stop and quit, p pause or resume, ? help,
+    Tab next panel, n normalise the confusion matrix, s smoothing.
+    """
+
+  static func parse(_ arguments: [String]) throws -> TrainArguments {
+    var result = TrainArguments()
+    var parser = OptionParser(
+      command: "train", arguments: arguments, valueOptions: valueOptions, flagOptions: flagOptions)
+    while let token = try parser.next() {
+      switch token {
+      case .positional(let argument):
+        throw CommandLineError.unexpectedArgument(argument, command: "train")
+      case .option(let name, let value):
+        try result.apply(name: name, value: value)
+      }
+    }
+    return result
+  }
+
+  private mutating func apply(name: String, value: String?) throws {
+    switch name {
+    case "--help", "-h": showHelp = true
+    case "--headless": headless = true
+    case "--model": options.model = try parseString(value, option: name, expected: "a model name")
+    case "--data": dataDirectory = try parseString(value, option: name, expected: "a directory")
+    case "--runs-dir": runsDirectory = try parseString(value, option: name, expected: "a directory")
+    case "--theme": theme = try parseString(value, option: name, expected: "a theme name or path")
+    case "--epochs": options.epochs = try parseInteger(value, option: name, range: 1...100_000)
+    case "--batch": options.batchSize = try parseInteger(value, option: name, range: 1...65_536)
+    case "--limit": options.limit = try parseInteger(value, option: name, range: 1...Int(Int32.max))
+    case "--seed":
+      options.seed = UInt64(try parseInteger(value, option: name, range: 0...Int.max))
+    case "--lr":
+      options.optimizer.learningRate = try parseDouble(
+        value, option: name, range: Double.leastNonzeroMagnitude...10,
+        expected: "a positive number up to 10, such as 0.01")
+    case "--momentum":
+      options.optimizer.momentum = try parseDouble(
+        value, option: name, range: 0...0.999_999,
+        expected: "a number from 0 to below 1, such as 0.9")
+    case "--weight-decay":
+      options.optimizer.weightDecay = try parseDouble(
+        value, option: name, range: 0...1, expected: "a number from 0 to 1, such as 0.0005")
+    default:
+      throw CommandLineError.unknownOption(name, command: "train", suggestion: nil)
+    }
+  }
+}

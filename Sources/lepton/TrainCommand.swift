@@ -1,0 +1,117 @@
+import Dispatch
+import Foundation
+import LeptonEngine
+import LeptonRuns
+import LeptonTUI
+
+/// `lepton train`: loads the data, starts a run directory and trains with the
+/// dashboard or, without a usable terminal, with plain-text progress.
+enum TrainCommand {
+  static func run(arguments: [String]) throws -> Int32 {
+    let parsed = try TrainArguments.parse(arguments)
+    if parsed.showHelp {
+      print(TrainArguments.help)
+      return ExitStatus.success
+    }
+    guard Network.presetNames.contains(parsed.options.model) else {
+      throw NetworkError.unknownModel(name: parsed.options.model, presets: Network.presetNames)
+    }
+    let dataset = try IDXDataset.load(directory: parsed.dataDirectory)
+    let directory = try RunDirectory.create(
+      root: parsed.runsDirectory, model: parsed.options.model)
+    let writer = try RunLogWriter(directory: directory)
+    let trainer = Trainer(options: parsed.options, dataset: dataset, runID: directory.id)
+    trainer.addObserver(writer)
+
+    let decision = TerminalSupport.shouldUseHeadless(forceHeadless: parsed.headless)
+    if let notice = decision.reason { writeError(notice) }
+    var status: Int32
+    if decision.headless {
+      status = runHeadless(trainer: trainer)
+    } else {
+      status = try runDashboard(trainer: trainer, themeName: parsed.theme)
+    }
+    writer.flushNow()
+    if let error = writer.firstError {
+      writeError(error.description)
+      status = status == ExitStatus.success ? ExitStatus.failure : status
+    }
+    print("Run saved in \(directory.path)")
+    return status
+  }
+
+  /// Trains on a background thread while this thread waits, printing text progress.
+  static func runHeadless(trainer: Trainer) -> Int32 {
+    let control = TrainingControl()
+    let stopper = SignalStopper(control: control)
+    defer { stopper.cancel() }
+    trainer.addObserver(HeadlessPrinter())
+    let outcome = runToCompletion(trainer: trainer, control: control)
+    return exitStatus(for: outcome, signal: stopper.signal)
+  }
+
+  /// Trains on a background thread while the dashboard owns this thread.
+  static func runDashboard(trainer: Trainer, themeName: String?) throws -> Int32 {
+    let theme = try ThemeLoader.load(nameOrPath: themeName)
+    for warning in theme.warnings { writeError(warning) }
+    let app: DashboardApp
+    do {
+      app = try DashboardApp(theme: theme.theme)
+    } catch {
+      writeError("\(error) Falling back to text output.")
+      return runHeadless(trainer: trainer)
+    }
+    let control = TrainingControl()
+    trainer.addObserver(app.observer)
+    let result = ResultBox()
+    trainer.start(control: control) { outcome in result.set(outcome) }
+    let ending = app.run(control: control)
+    // The screen is closed; let the trainer finish its current step and log the stop.
+    control.requestStop(reason: ending.stopReason)
+    return exitStatus(for: result.wait(), signal: ending.signal)
+  }
+
+  private static func runToCompletion(trainer: Trainer, control: TrainingControl) -> Result<
+    RunSummary, RunFailure
+  > {
+    let result = ResultBox()
+    trainer.start(control: control) { outcome in result.set(outcome) }
+    return result.wait()
+  }
+
+  private static func exitStatus(for outcome: Result<RunSummary, RunFailure>, signal: Int32?)
+    -> Int32
+  {
+    if let signal { return 128 + signal }
+    switch outcome {
+    case .success: return ExitStatus.success
+    case .failure(let failure) where failure.kind == .interrupted: return ExitStatus.success
+    case .failure(let failure):
+      writeError(failure.message)
+      return ExitStatus.failure
+    }
+  }
+}
+
+/// Carries the trainer's result from its thread to the waiting one.
+final class ResultBox: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var value: Result<RunSummary, RunFailure>?
+
+  func set(_ outcome: Result<RunSummary, RunFailure>) {
+    condition.lock()
+    value = outcome
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// Blocks until the trainer has delivered its result.
+  func wait() -> Result<RunSummary, RunFailure> {
+    condition.lock()
+    defer { condition.unlock() }
+    while true {
+      if let value { return value }
+      condition.wait()
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import LeptonEngine
+
+/// Exit statuses: 0 success, 1 a failed run or bad input, 2 a command-line mistake,
+/// 128 + N when signal N stopped the run.
+enum ExitStatus {
+  static let success: Int32 = 0
+  static let failure: Int32 = 1
+  static let usage: Int32 = 2
+}
+
+let topLevelHelp = """
+  Usage: lepton COMMAND [options]
+
+  Trains and evaluates image classifiers in the terminal.
+
+  Commands:
+    train     train a CNN and watch it live (default data: Fashion-MNIST)
+    bench     measure training and evaluation speed in images per second
+    help      show this help
+
+  Run 'lepton COMMAND --help' for a command's options.
+  """
+
+func writeError(_ message: String) {
+  FileHandle.standardError.write(Data(("lepton: " + message + "\n").utf8))
+}
+
+func runMain() -> Int32 {
+  var arguments = Array(CommandLine.arguments.dropFirst())
+  guard !arguments.isEmpty else {
+    print(topLevelHelp)
+    return ExitStatus.usage
+  }
+  let command = arguments.removeFirst()
+  do {
+    switch command {
+    case "train":
+      return try TrainCommand.run(arguments: arguments)
+    case "bench":
+      return try BenchCommand.run(arguments: arguments)
+    case "help", "--help", "-h":
+      print(topLevelHelp)
+      return ExitStatus.success
+    case "--version":
+      print("lepton \(Versions.lepton) (oneDNN \(Versions.oneDNN))")
+      return ExitStatus.success
+    default:
+      throw CommandLineError.unknownCommand(
+        command, suggestion: closestMatch(to: command, in: ["train", "bench", "help"]))
+    }
+  } catch let error as CommandLineError {
+    writeError(error.description)
+    return ExitStatus.usage
+  } catch {
+    writeError(String(describing: error))
+    return ExitStatus.failure
+  }
+}
+
+exit(runMain())

@@ -1,0 +1,163 @@
+import Foundation
+import LeptonEngine
+import LeptonRuns
+import Testing
+
+/// Trains the real executable on a small data set the test writes, without a terminal.
+@Suite("Headless training", .serialized)
+struct HeadlessTrainingTests {
+  @Test func trainsAndLogsEveryEvent() throws {
+    let data = try TemporaryDirectory("lepton-data")
+    let runs = try TemporaryDirectory("lepton-runs")
+    defer {
+      data.remove()
+      runs.remove()
+    }
+    try SyntheticIDX.write(to: data.path, trainCount: 600, testCount: 200)
+
+    let result = try LeptonProcess.run([
+      "train", "--data", data.path, "--epochs", "2", "--limit", "500", "--batch", "32",
+      "--runs-dir", runs.path,
+    ])
+    #expect(result.status == 0, "stderr: \(result.standardError)")
+    #expect(result.standardOutput.contains("Epoch"))
+    #expect(result.standardOutput.contains("Confusion matrix"))
+    #expect(result.standardOutput.contains("Run saved in"))
+
+    let runIDs = try FileManager.default.contentsOfDirectory(atPath: runs.path)
+    #expect(runIDs.count == 1)
+    let runPath = runs.appending(try #require(runIDs.first))
+    let run = try RunLogReader.read(directory: runPath)
+    #expect(run.skippedLines.isEmpty)
+
+    let types = run.records.map(\.type)
+    #expect(types.first == "runStarted")
+    #expect(types.last == "runFinished")
+    // 500 images in batches of 32 make 16 steps per epoch.
+    #expect(types.filter { $0 == "batchEnded" }.count == 32)
+    #expect(types.filter { $0 == "evaluated" }.count == 2)
+    #expect(types.filter { $0 == "epochEnded" }.count == 2)
+
+    let config = try #require(run.config)
+    #expect(config.trainCount == 500)
+    #expect(config.testCount == 200)
+    #expect(config.stepsPerEpoch == 16)
+    #expect(config.classNames == (0..<10).map(String.init))
+    #expect(run.status?.status == "finished")
+    #expect(run.status?.completedEpochs == 2)
+
+    let lastEpoch = try #require(run.epochs.last)
+    #expect(lastEpoch.test.sampleCount == 200)
+    #expect(lastEpoch.test.confusionMatrix.counts.reduce(0, +) == 200)
+    // The bands are easy to tell apart; a working network learns them in two epochs.
+    #expect(lastEpoch.test.accuracy > 0.8)
+
+    let reference = try #require(run.records.last { $0.type == "evaluated" }?.evaluation)
+    let evaluation = try RunLogReader.loadEvaluation(reference, in: run.directory)
+    #expect(evaluation.labels.count == 200)
+    #expect(evaluation.scores.count == 2000)
+    for row in 0..<200 {
+      let sum = evaluation.scores[(row * 10)..<(row * 10 + 10)].reduce(0, +)
+      #expect(abs(sum - 1) < 1e-4, "row \(row) sums to \(sum)")
+    }
+  }
+
+  @Test func interruptKeepsCompletedEpochs() throws {
+    let data = try TemporaryDirectory("lepton-data")
+    let runs = try TemporaryDirectory("lepton-runs")
+    defer {
+      data.remove()
+      runs.remove()
+    }
+    try SyntheticIDX.write(to: data.path, trainCount: 2000, testCount: 100)
+    let (process, output, _) = try LeptonProcess.start([
+      "train", "--data", data.path, "--epochs", "1000", "--runs-dir", runs.path,
+    ])
+    // Wait until the first epoch is in the log, then interrupt as Ctrl-C would.
+    let deadline = Date().addingTimeInterval(120)
+    var eventsPath: String?
+    while Date() < deadline {
+      if let id = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first {
+        let path = runs.appending(id) + "/events.jsonl"
+        if let text = try? String(contentsOfFile: path, encoding: .utf8),
+          text.contains("\"type\":\"epochEnded\"")
+        {
+          eventsPath = path
+          break
+        }
+      }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    #expect(eventsPath != nil, "no epoch finished within 120 s")
+    kill(process.processIdentifier, SIGINT)
+    _ = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 128 + SIGINT)
+
+    let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
+    let run = try RunLogReader.read(directory: runs.appending(id))
+    #expect(run.status?.status == "interrupted")
+    #expect((run.status?.completedEpochs ?? 0) >= 1)
+    #expect(run.epochs.count == run.status?.completedEpochs)
+    #expect(run.records.last?.type == "runFailed")
+    #expect(run.records.last?.failure?.kind == .interrupted)
+  }
+}
+
+@Suite("Command-line errors")
+struct CommandLineErrorTests {
+  @Test func missingDataDirectory() throws {
+    let result = try LeptonProcess.run(["train", "--data", "/nonexistent/fmnist", "--headless"])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains("/nonexistent/fmnist"))
+    #expect(result.standardError.contains("--data DIR"))
+  }
+
+  @Test func negativeLearningRate() throws {
+    let result = try LeptonProcess.run(["train", "--lr", "-1"])
+    #expect(result.status == 2)
+    #expect(result.standardError.contains("invalid value '-1' for --lr"))
+  }
+
+  @Test func zeroBatchAndTextEpochs() throws {
+    let batch = try LeptonProcess.run(["train", "--batch", "0"])
+    #expect(batch.status == 2)
+    #expect(batch.standardError.contains("invalid value '0' for --batch"))
+    let epochs = try LeptonProcess.run(["train", "--epochs", "abc"])
+    #expect(epochs.status == 2)
+    #expect(epochs.standardError.contains("invalid value 'abc' for --epochs"))
+  }
+
+  @Test func misspelledOptionGetsSuggestion() throws {
+    let result = try LeptonProcess.run(["train", "--epcohs", "3"])
+    #expect(result.status == 2)
+    #expect(result.standardError.contains("unknown option '--epcohs'"))
+    #expect(result.standardError.contains("Did you mean '--epochs'?"))
+  }
+
+  @Test func missingValue() throws {
+    let result = try LeptonProcess.run(["train", "--seed"])
+    #expect(result.status == 2)
+    #expect(result.standardError.contains("missing value for --seed"))
+  }
+
+  @Test func unknownModel() throws {
+    let result = try LeptonProcess.run(["train", "--model", "resnet9000", "--headless"])
+    #expect(result.status != 0)
+    #expect(result.standardError.contains("resnet9000"))
+    #expect(result.standardError.contains("fmnist-cnn"))
+  }
+
+  @Test func unwritableRunsDirectory() throws {
+    let data = try TemporaryDirectory("lepton-data")
+    defer { data.remove() }
+    try SyntheticIDX.write(to: data.path, trainCount: 20, testCount: 10)
+    let blocker = data.appending("file")
+    try Data("x".utf8).write(to: URL(fileURLWithPath: blocker))
+    let result = try LeptonProcess.run([
+      "train", "--data", data.path, "--runs-dir", blocker + "/runs", "--headless",
+    ])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains("--runs-dir"))
+  }
+}

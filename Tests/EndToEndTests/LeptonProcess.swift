@@ -1,0 +1,86 @@
+import Foundation
+
+/// Runs the built `lepton` executable and collects its output.
+struct LeptonProcess {
+  struct Output {
+    var status: Int32
+    var standardOutput: String
+    var standardError: String
+  }
+
+  /// The directory of the test bundle, where SwiftPM also puts the `lepton` executable.
+  static var executable: URL {
+    get throws {
+      var candidates: [URL] = [
+        Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
+      ]
+      if let argument = CommandLine.arguments.first {
+        candidates.append(URL(fileURLWithPath: argument).deletingLastPathComponent())
+      }
+      for directory in candidates {
+        let binary = directory.appendingPathComponent("lepton")
+        if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
+      }
+      throw LocatorError.notFound(searched: candidates.map(\.path))
+    }
+  }
+
+  enum LocatorError: Error, CustomStringConvertible {
+    case notFound(searched: [String])
+    var description: String {
+      "the lepton executable is not built; run 'swift build' first (searched \(searched))"
+    }
+    var searched: [String] {
+      switch self {
+      case .notFound(let searched): searched
+      }
+    }
+  }
+
+  /// Starts lepton with `arguments` and an environment without a terminal.
+  static func start(_ arguments: [String], environment extra: [String: String] = [:]) throws
+    -> (Process, Pipe, Pipe)
+  {
+    let process = Process()
+    process.executableURL = try executable
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["TERM"] = "dumb"
+    for (key, value) in extra { environment[key] = value }
+    process.environment = environment
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return (process, output, error)
+  }
+
+  /// Runs lepton to completion.
+  static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    let (process, output, error) = try start(arguments, environment: environment)
+    // Read before waiting, so a full pipe cannot block the child.
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Output(
+      status: process.terminationStatus,
+      standardOutput: String(decoding: outputData, as: UTF8.self),
+      standardError: String(decoding: errorData, as: UTF8.self))
+  }
+}
+
+/// A temporary directory removed by `remove()`.
+struct TemporaryDirectory {
+  let path: String
+
+  init(_ prefix: String) throws {
+    path = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+
+  func appending(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+  func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
