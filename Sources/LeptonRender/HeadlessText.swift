@@ -76,6 +76,12 @@ public enum HeadlessText {
       return ([TextFit.pad(label, to: nameWidth)] + padded).joined(separator: "  ")
     }
     func metric(_ value: Double) -> String { NumberFormat.metric(value, decimals: 4) }
+    // A zero denominator stores the zero-division value, but the report says it is undefined.
+    func metric(_ value: Double, _ flag: UndefinedMetrics, in undefined: UndefinedMetrics)
+      -> String
+    {
+      undefined.contains(flag) ? "undefined" : metric(value)
+    }
 
     var lines = [row("class", ["precision", "recall", "F1", "support", "AUC"])]
     for (index, metrics) in report.perClass.enumerated() {
@@ -83,7 +89,9 @@ public enum HeadlessText {
         row(
           names[index],
           [
-            metric(metrics.precision), metric(metrics.recall), metric(metrics.f1),
+            metric(metrics.precision, .precision, in: metrics.undefined),
+            metric(metrics.recall, .recall, in: metrics.undefined),
+            metric(metrics.f1, .fScore, in: metrics.undefined),
             String(metrics.support), metric(metrics.auc),
           ]))
     }
@@ -96,8 +104,9 @@ public enum HeadlessText {
         row(
           label,
           [
-            metric(average.precision), metric(average.recall), metric(average.f1), support,
-            metric(average.auc),
+            metric(average.precision, .precision, in: average.undefined),
+            metric(average.recall, .recall, in: average.undefined),
+            metric(average.f1, .fScore, in: average.undefined), support, metric(average.auc),
           ]))
     }
     let undefinedCount = report.macro.undefinedAUCCount
