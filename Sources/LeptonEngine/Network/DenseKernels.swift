@@ -12,9 +12,10 @@ private let transpose = CChar(UInt8(ascii: "T"))
 ///   - weights: `[layer.outputs, layer.inputs]`.
 ///   - bias: `[layer.outputs]`.
 ///   - output: `[batch, layer.outputs]`.
+///   - layerIndex: Zero-based position of the layer, used in error messages.
 func denseForward(
   layer: DenseSpec, batch: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-  bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, name: String
+  bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, layerIndex: Int
 ) throws {
   let inputs = Int64(layer.inputs)
   let outputs = Int64(layer.outputs)
@@ -22,7 +23,7 @@ func denseForward(
     dnnl_sgemm(
       noTranspose, transpose, Int64(batch), outputs, inputs, 1, input, inputs, weights, inputs,
       0, output, outputs),
-    "dnnl_sgemm (\(name) forward)")
+    "dnnl_sgemm (dense\(layerIndex + 1) forward)")
   let width = layer.outputs
   for row in 0..<batch {
     let values = output + row * width
@@ -47,11 +48,12 @@ func denseForward(
 ///   - weightGradient: `[layer.outputs, layer.inputs]`, overwritten.
 ///   - biasGradient: `[layer.outputs]`, overwritten.
 ///   - inputGradient: `[batch, layer.inputs]`, overwritten, or nil to skip.
+///   - layerIndex: Zero-based position of the layer, used in error messages.
 func denseBackward(
   layer: DenseSpec, batch: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
   output: UnsafePointer<Float>, outputGradient: UnsafeMutablePointer<Float>,
   weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
-  inputGradient: UnsafeMutablePointer<Float>?, name: String
+  inputGradient: UnsafeMutablePointer<Float>?, layerIndex: Int
 ) throws {
   let width = layer.outputs
   let count = batch * width
@@ -70,14 +72,14 @@ func denseBackward(
     dnnl_sgemm(
       transpose, noTranspose, outputs, inputs, Int64(batch), 1, outputGradient, outputs, input,
       inputs, 0, weightGradient, inputs),
-    "dnnl_sgemm (\(name) weight gradient)")
+    "dnnl_sgemm (dense\(layerIndex + 1) weight gradient)")
   if let inputGradient {
     // dX [batch, inputs] = dY [batch, outputs] * W [outputs, inputs]
     try checkDNNL(
       dnnl_sgemm(
         noTranspose, noTranspose, Int64(batch), inputs, outputs, 1, outputGradient, outputs,
         weights, inputs, 0, inputGradient, inputs),
-      "dnnl_sgemm (\(name) input gradient)")
+      "dnnl_sgemm (dense\(layerIndex + 1) input gradient)")
   }
 }
 

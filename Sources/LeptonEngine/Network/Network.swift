@@ -12,6 +12,8 @@ public final class Network: @unchecked Sendable {
   private static let planCacheLimit = 3
 
   let spec: ModelSpec
+  /// `spec.denseParameterSlices`, computed once because every step reads it.
+  let denseSlices: [(weights: ParameterSlice, bias: ParameterSlice)]
   /// Largest `count` that `trainStep` accepts.
   public let batchSize: Int
   /// Settings used by the next `trainStep`, which may change between steps.
@@ -49,6 +51,7 @@ public final class Network: @unchecked Sendable {
       throw NetworkError.invalidConfiguration("batch size \(batchSize) must be at least 1")
     }
     self.spec = spec
+    self.denseSlices = spec.denseParameterSlices
     self.batchSize = batchSize
     self.optimizer = optimizer
     context = try DNNLContext()

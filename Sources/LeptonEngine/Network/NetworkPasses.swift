@@ -13,14 +13,14 @@ extension Network {
     try context.wait()
 
     var input = UnsafePointer(plan.stack.features.floats)
-    let slices = spec.denseParameterSlices
+    let slices = denseSlices
     for (index, layer) in spec.denseLayers.enumerated() {
       let output = plan.denseOutputs[index]
       try denseForward(
         layer: layer, batch: count, input: input,
         weights: parameters + slices[index].weights.offset,
         bias: parameters + slices[index].bias.offset, output: output,
-        name: "dense\(index + 1)")
+        layerIndex: index)
       input = UnsafePointer(output)
     }
     guard let logits = plan.denseOutputs.last else {
@@ -35,7 +35,7 @@ extension Network {
     guard let featuresGradient = plan.stack.featuresGradient else {
       preconditionFailure("backward needs a training plan")
     }
-    let slices = spec.denseParameterSlices
+    let slices = denseSlices
     for index in spec.denseLayers.indices.reversed() {
       let input =
         index == 0
@@ -48,7 +48,7 @@ extension Network {
         outputGradient: plan.denseGradients[index],
         weightGradient: gradients + slices[index].weights.offset,
         biasGradient: gradients + slices[index].bias.offset, inputGradient: inputGradient,
-        name: "dense\(index + 1)")
+        layerIndex: index)
     }
     try plan.stack.backward(context)
     try context.wait()
