@@ -1,4 +1,5 @@
 import Foundation
+import LeptonRuns
 import Testing
 
 /// Runs the real `lepton train` binary in tmux on a small generated data set and
@@ -6,7 +7,7 @@ import Testing
 @Suite(
   .serialized,
   .enabled(if: TmuxSession.isAvailable, "tmux is not installed"),
-  .enabled(if: LeptonBinary.path != nil, "the lepton binary is not built"))
+  .enabled(if: (try? LeptonProcess.executable) != nil, "the lepton binary is not built"))
 final class DashboardEndToEndTests {
   let workDirectory: URL
 
@@ -15,7 +16,7 @@ final class DashboardEndToEndTests {
       .appendingPathComponent("lepton-tui-e2e-\(UUID().uuidString.prefix(8))")
     let data = workDirectory.appendingPathComponent("data")
     try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-    try StripeImages.write(to: data, trainCount: 2_000, testCount: 200)
+    try SyntheticIDX.write(to: data.path, trainCount: 2_000, testCount: 200)
   }
 
   deinit {
@@ -26,7 +27,7 @@ final class DashboardEndToEndTests {
   /// test can check both the exit status and that the terminal was restored. The shell
   /// traps SIGINT so that Ctrl-C ends only `lepton` and the shell goes on to print.
   private func command(_ options: String) throws -> String {
-    let binary = try #require(LeptonBinary.path)
+    let binary = try LeptonProcess.executable.path
     let data = workDirectory.appendingPathComponent("data").path
     let runs = workDirectory.appendingPathComponent("runs").path
     return "sh -c 'trap : INT; \(binary) train --data \(data) --runs-dir \(runs) \(options); "
@@ -52,7 +53,7 @@ final class DashboardEndToEndTests {
   @Test func keysWorkAndQuitStopsTraining() async throws {
     let session = try startSession("--epochs 100")
     defer { session.kill() }
-    try await session.waitFor(text: "TRAINING", timeout: .seconds(20))
+    try await session.waitFor(text: "TRAINING", timeout: .seconds(60))
 
     try session.sendKeys("?")
     try await session.waitFor(text: "show or hide this help")
@@ -66,20 +67,45 @@ final class DashboardEndToEndTests {
     try await session.waitFor(text: "PAUSED")
 
     try session.sendKeys("q")
-    let screen = try await session.waitFor(text: "speed ", timeout: .seconds(20))
+    let screen = try await session.waitFor(text: "speed ", timeout: .seconds(60))
     #expect(screen.contains("exit=0"))
     #expect(screen.contains("Run saved in"))
     expectTerminalRestored(screen)
   }
 
+  @Test func quitAfterFirstEpochKeepsLog() async throws {
+    let session = try startSession("--epochs 100")
+    defer { session.kill() }
+    // The first row of the epoch table starts with the epoch number under "Epoch".
+    try await session.waitUntil("first epoch row", timeout: .seconds(60)) { screen in
+      screen.split(separator: "\n").contains { $0.hasPrefix("│    1 ") || $0.hasPrefix("|    1 ") }
+    }
+    try session.sendKeys("q")
+    let screen = try await session.waitFor(text: "exit=", timeout: .seconds(60))
+    #expect(screen.contains("exit=0"))
+    expectTerminalRestored(screen)
+
+    let runs = workDirectory.appendingPathComponent("runs").path
+    let ids = try FileManager.default.contentsOfDirectory(atPath: runs)
+    #expect(ids.count == 1)
+    let run = try RunLogReader.read(
+      directory: (runs as NSString).appendingPathComponent(try #require(ids.first)))
+    #expect(run.skippedLines.isEmpty)
+    #expect(run.status?.status == "interrupted")
+    #expect((run.status?.completedEpochs ?? 0) >= 1)
+    #expect(run.epochs.count == run.status?.completedEpochs)
+    #expect(run.records.first?.type == "runStarted")
+    #expect(run.records.last?.failure?.kind == .interrupted)
+  }
+
   @Test func interruptExitsWithSignalStatus() async throws {
     let session = try startSession("--epochs 100")
     defer { session.kill() }
-    try await session.waitFor(text: "TRAINING", timeout: .seconds(20))
+    try await session.waitFor(text: "TRAINING", timeout: .seconds(60))
 
     try session.sendKeys("C-c")
 
-    let screen = try await session.waitFor(text: "speed ", timeout: .seconds(20))
+    let screen = try await session.waitFor(text: "speed ", timeout: .seconds(60))
     #expect(screen.contains("exit=130"))
     expectTerminalRestored(screen)
   }
@@ -88,14 +114,14 @@ final class DashboardEndToEndTests {
     let session = try startSession("--epochs 1 --limit 300")
     defer { session.kill() }
 
-    try await session.waitFor(text: "press q to quit", timeout: .seconds(30))
+    try await session.waitFor(text: "press q to quit", timeout: .seconds(90))
     try await Task.sleep(for: .milliseconds(500))
     let stillOpen = try session.capture()
     #expect(stillOpen.contains("FINISHED"))
     #expect(!stillOpen.contains("exit="))
 
     try session.sendKeys("q")
-    let screen = try await session.waitFor(text: "speed ", timeout: .seconds(10))
+    let screen = try await session.waitFor(text: "speed ", timeout: .seconds(30))
     #expect(screen.contains("exit=0"))
     expectTerminalRestored(screen)
   }
@@ -103,7 +129,7 @@ final class DashboardEndToEndTests {
   @Test func resizeSwitchesToTooSmallAndBack() async throws {
     let session = try startSession("--epochs 100")
     defer { session.kill() }
-    try await session.waitFor(text: "TRAINING", timeout: .seconds(20))
+    try await session.waitFor(text: "TRAINING", timeout: .seconds(60))
 
     try session.resize(width: 80, height: 24)
     try await session.waitFor(text: "too small")
@@ -111,7 +137,7 @@ final class DashboardEndToEndTests {
     try await session.waitFor(text: "Confusion matrix")
 
     try session.sendKeys("q")
-    let screen = try await session.waitFor(text: "speed ", timeout: .seconds(20))
+    let screen = try await session.waitFor(text: "speed ", timeout: .seconds(60))
     #expect(screen.contains("exit=0"))
   }
 
@@ -120,7 +146,7 @@ final class DashboardEndToEndTests {
       width: 120, height: 35, command: command("--epochs 100"),
       environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "NO_COLOR": "1"])
     defer { session.kill() }
-    try await session.waitFor(text: "TRAINING", timeout: .seconds(20))
+    try await session.waitFor(text: "TRAINING", timeout: .seconds(60))
 
     let screen = try session.captureWithEscapes()
 
@@ -129,54 +155,6 @@ final class DashboardEndToEndTests {
     let colour = /\u{1B}\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m/
     #expect(screen.firstMatch(of: colour) == nil, "colour escape found with NO_COLOR")
     try session.sendKeys("q")
-    try await session.waitFor(text: "exit=", timeout: .seconds(20))
-  }
-}
-
-enum LeptonBinary {
-  /// The `lepton` executable built next to this test bundle, or `$LEPTON_BINARY`.
-  static let path: String? = {
-    if let path = ProcessInfo.processInfo.environment["LEPTON_BINARY"] {
-      return FileManager.default.isExecutableFile(atPath: path) ? path : nil
-    }
-    let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments.first ?? "")
-      .deletingLastPathComponent()
-    let candidates = [
-      bundleDirectory.appendingPathComponent("lepton").path,
-      Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("lepton").path,
-    ]
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-  }()
-}
-
-/// A tiny learnable image set in the IDX format: each 28x28 image is dark with a bright
-/// vertical stripe whose column depends on the label.
-enum StripeImages {
-  static func write(to directory: URL, trainCount: Int, testCount: Int) throws {
-    for (prefix, count) in [("train", trainCount), ("t10k", testCount)] {
-      var images = idxHeader(magic: 0x0803, dimensions: [count, 28, 28])
-      var labels = idxHeader(magic: 0x0801, dimensions: [count])
-      for index in 0..<count {
-        let label = index % 10
-        labels.append(UInt8(label))
-        for _ in 0..<28 {
-          for column in 0..<28 {
-            let onStripe = column / 2 == label + 2
-            images.append(onStripe ? 230 : UInt8(truncatingIfNeeded: (index * 7 + column) % 40))
-          }
-        }
-      }
-      try images.write(to: directory.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
-      try labels.write(to: directory.appendingPathComponent("\(prefix)-labels-idx1-ubyte"))
-    }
-  }
-
-  /// Returns the big-endian magic number and dimension sizes that start an IDX file.
-  private static func idxHeader(magic: UInt32, dimensions: [Int]) -> Data {
-    var data = Data()
-    for value in [magic] + dimensions.map({ UInt32($0) }) {
-      withUnsafeBytes(of: value.bigEndian) { data.append(contentsOf: $0) }
-    }
-    return data
+    try await session.waitFor(text: "exit=", timeout: .seconds(60))
   }
 }

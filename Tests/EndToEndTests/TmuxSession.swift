@@ -112,7 +112,7 @@ final class TmuxSession: @unchecked Sendable {
   /// Polls the pane until it contains `text` and returns the pane text then.
   /// - Throws: `Failure` with the last screen when `timeout` passes first.
   @discardableResult
-  func waitFor(text: String, timeout: Duration = .seconds(10)) async throws -> String {
+  func waitFor(text: String, timeout: Duration = .seconds(30)) async throws -> String {
     try await waitUntil("text \"\(text)\"", timeout: timeout) { screen in
       screen.contains(text)
     }
@@ -121,7 +121,7 @@ final class TmuxSession: @unchecked Sendable {
   /// Polls the pane until `condition` holds for its text and returns the pane text then.
   @discardableResult
   func waitUntil(
-    _ description: String, timeout: Duration = .seconds(10),
+    _ description: String, timeout: Duration = .seconds(30),
     condition: (String) -> Bool
   ) async throws -> String {
     let clock = ContinuousClock()
@@ -137,7 +137,7 @@ final class TmuxSession: @unchecked Sendable {
   }
 
   /// Polls until the command exits and returns its exit status.
-  func waitForExit(timeout: Duration = .seconds(10)) async throws -> Int32 {
+  func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
     while clock.now < deadline {
