@@ -36,8 +36,8 @@ public enum Benchmark {
   ///     to use standard normal noise.
   ///   - labels: Labels `[count]` of `images`, or nil for uniform random labels.
   ///   - referenceImages: Images timed in one step of the plain-loop reference
-  ///     implementation, about 30 images/s in a release build on a 2-core AVX-512 CPU.
-  ///     0 skips the baseline.
+  ///     implementation, which ran at 20 to 30 images/s in a release build on a 2-core
+  ///     AVX-512 CPU. 0 skips the baseline.
   public static func run(
     model: String = "fmnist-cnn", inputShape: [Int] = [1, 28, 28], classCount: Int = 10,
     trainBatchSize: Int = 64, evaluationBatchSize: Int = 1000, trainSteps: Int = 50,

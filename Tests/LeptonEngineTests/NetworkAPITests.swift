@@ -159,7 +159,11 @@ struct NetworkAPITests {
 
   @Test func primitivesUseOptimisedKernels() throws {
     let network = try makePreset()
-    let implementations = try network.plan(count: 8, training: true).stack.implementations
+    let implementations =
+      try network.plan(count: 8, training: true).stack.implementations
+      + network.plan(count: 100, training: false).stack.implementations
+    #expect(implementations.contains { $0.hasPrefix("conv2 backward data") })
+    #expect(implementations.count >= 20, "training and inference primitives: \(implementations)")
     for line in implementations {
       #expect(!line.contains("ref"), "reference kernel chosen: \(line)")
     }
