@@ -30,7 +30,8 @@ let package = Package(
     .testTarget(name: "LeptonMetricsTests", dependencies: ["LeptonMetrics"]),
     .testTarget(name: "LeptonEngineTests", dependencies: ["LeptonEngine", "CZlib"]),
     .testTarget(name: "LeptonRunsTests", dependencies: ["LeptonRuns"]),
-    .testTarget(name: "LeptonRenderTests", dependencies: ["LeptonRender"]),
+    .testTarget(
+      name: "LeptonRenderTests", dependencies: ["LeptonRender"], exclude: ["Golden"]),
     .testTarget(name: "LeptonTUITests", dependencies: ["LeptonTUI"]),
     .testTarget(name: "EndToEndTests", dependencies: ["lepton", "LeptonRuns", "LeptonEngine"]),
   ],

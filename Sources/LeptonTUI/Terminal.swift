@@ -250,11 +250,11 @@ final class Terminal {
   }
 
   /// Registers an `atexit` hook that calls `endwin` while a screen is open, so `exit`
-  /// from anywhere in the process still restores the terminal.
-  /// NOTE: crashes (Swift traps, SIGSEGV, SIGABRT) skip `atexit`, so they leave the
-  /// terminal in curses mode until the user runs `reset`.
+  /// from anywhere in the process still restores the terminal, and handlers that do the
+  /// same before a crash (a Swift trap, SIGSEGV, SIGABRT) ends the process.
   private static func registerExitHook() {
     guard !exitHookRegistered.exchange(true, ordering: .sequentiallyConsistent) else { return }
+    CrashGuard.install()
     atexit {
       if cursesActive.exchange(false, ordering: .sequentiallyConsistent) {
         endwin()
@@ -293,5 +293,45 @@ struct ColorPairTable {
     pairs[key] = nextPair
     nextPair += 1
     return nextPair - 1
+  }
+}
+
+/// Restores the terminal when the process crashes. Fatal signals (a Swift trap is
+/// SIGILL or SIGTRAP) skip `atexit` hooks, so each gets a handler that leaves curses
+/// mode first. For a hardware fault it then puts back the previous handler (such as
+/// the Swift runtime's backtracer) and returns, so the faulting instruction runs again
+/// and that handler reports the crash. A signal sent by a process, which would not
+/// repeat, is re-raised with the default action. `endwin` is not async-signal-safe,
+/// but the process is ending either way and a usable terminal is worth the risk.
+enum CrashGuard {
+  static let fatalSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE]
+
+  /// Previous actions by signal number, allocated before any handler can run.
+  nonisolated(unsafe) static let previousActions: UnsafeMutablePointer<sigaction> = {
+    let actions = UnsafeMutablePointer<sigaction>.allocate(capacity: Int(NSIG))
+    actions.initialize(repeating: sigaction(), count: Int(NSIG))
+    return actions
+  }()
+
+  static func install() {
+    let previous = previousActions
+    for signalNumber in fatalSignals {
+      var action = sigaction()
+      action.__sigaction_handler.sa_sigaction = { signalNumber, info, _ in
+        if !isendwin() { endwin() }
+        // si_code is positive for faults raised by the kernel, and SI_USER (0) or
+        // negative for signals sent with kill, raise or abort.
+        let isFault = (info?.pointee.si_code ?? 0) > 0
+        if isFault {
+          sigaction(signalNumber, CrashGuard.previousActions + Int(signalNumber), nil)
+        } else {
+          signal(signalNumber, SIG_DFL)
+          raise(signalNumber)
+        }
+      }
+      sigemptyset(&action.sa_mask)
+      action.sa_flags = SA_SIGINFO | SA_NODEFER
+      sigaction(signalNumber, &action, previous + Int(signalNumber))
+    }
   }
 }
