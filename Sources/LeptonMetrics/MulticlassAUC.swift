@@ -98,6 +98,17 @@ public struct MulticlassAUC: Sendable, Equatable {
 func oneVsRestSummaries<Label: BinaryInteger, Score: BinaryFloatingPoint>(
   labels: [Label], probabilities: [Score], classCount: Int
 ) -> [RankSummary] {
+  rankEachClass(labels: labels, probabilities: probabilities, classCount: classCount) {
+    RankSummary(sorted: $0)
+  }
+}
+
+/// Sorts each class's scores, descending, with that class as the positive one,
+/// and returns `summarize` of each sorted column.
+func rankEachClass<Label: BinaryInteger, Score: BinaryFloatingPoint, Summary>(
+  labels: [Label], probabilities: [Score], classCount: Int,
+  summarize: ([ScoredSample]) -> Summary
+) -> [Summary] {
   var samples = [ScoredSample](
     repeating: ScoredSample(score: 0, isPositive: false), count: labels.count)
   return (0..<classCount).map { classIndex in
@@ -107,7 +118,7 @@ func oneVsRestSummaries<Label: BinaryInteger, Score: BinaryFloatingPoint>(
         isPositive: Int(label) == classIndex)
     }
     samples.sortByDescendingScore()
-    return RankSummary(sorted: samples)
+    return summarize(samples)
   }
 }
 

@@ -13,27 +13,14 @@ extension BinaryRanking {
     switch scoreKind {
     case .probabilities:
       try checkProbabilityRows(scores, classCount: classCount)
-      return rankEachClass(labels: labels, probabilities: scores, classCount: classCount)
+      return rankEachClass(labels: labels, probabilities: scores, classCount: classCount) {
+        BinaryRanking(sorted: $0)
+      }
     case .logits:
       return rankEachClass(
         labels: labels, probabilities: Softmax.unchecked(scores, classCount: classCount),
-        classCount: classCount)
-    }
-  }
-
-  private static func rankEachClass<Label: BinaryInteger, Score: BinaryFloatingPoint>(
-    labels: [Label], probabilities: [Score], classCount: Int
-  ) -> [BinaryRanking] {
-    var samples = [ScoredSample](
-      repeating: ScoredSample(score: 0, isPositive: false), count: labels.count)
-    return (0..<classCount).map { classIndex in
-      for (row, label) in labels.enumerated() {
-        samples[row] = ScoredSample(
-          score: Double(probabilities[row * classCount + classIndex]),
-          isPositive: Int(label) == classIndex)
-      }
-      samples.sortByDescendingScore()
-      return BinaryRanking(sorted: samples)
+        classCount: classCount
+      ) { BinaryRanking(sorted: $0) }
     }
   }
 }

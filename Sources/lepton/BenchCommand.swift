@@ -1,8 +1,109 @@
+import Foundation
 import LeptonEngine
+import LeptonRender
 
-/// `lepton bench`: training and evaluation throughput of a model preset.
+/// `lepton bench`: training and evaluation throughput of a model preset, with the
+/// plain-loop reference implementation and the dashboard's frame cost measured in
+/// the same run for scale.
 enum BenchCommand {
+  static let help = """
+    Usage: lepton bench [options]
+
+    Prints training images per second (the line starting 'train:'), evaluation
+    images per second, the speed of the plain Swift reference implementation
+    in the same run, and the time to render one dashboard frame.
+
+    Options:
+      --model NAME      network preset (default fmnist-cnn)
+      --batch N         training batch size (default 64)
+      --eval-batch N    evaluation batch size (default 1000)
+      --steps N         training steps per repeat (default 50)
+      --repeats N       repeats; the median is reported (default 5)
+      --data DIR        time on these IDX images instead of random noise
+      --no-reference    skip the reference implementation
+      -h, --help        show this help
+    """
+
   static func run(arguments: [String]) throws -> Int32 {
-    throw CommandLineError.unknownCommand("bench", suggestion: nil)
+    var model = "fmnist-cnn"
+    var batch = 64
+    var evaluationBatch = 1000
+    var steps = 50
+    var repeats = 5
+    var dataDirectory: String?
+    var referenceImages = 16
+    var parser = OptionParser(
+      command: "bench", arguments: arguments,
+      valueOptions: ["--model", "--batch", "--eval-batch", "--steps", "--repeats", "--data"],
+      flagOptions: ["--no-reference"])
+    while let token = try parser.next() {
+      switch token {
+      case .positional(let argument):
+        throw CommandLineError.unexpectedArgument(argument, command: "bench")
+      case .option(let name, let value):
+        switch name {
+        case "--help", "-h":
+          print(help)
+          return ExitStatus.success
+        case "--model": model = try parseString(value, option: name, expected: "a model name")
+        case "--batch": batch = try parseInteger(value, option: name, range: 1...65_536)
+        case "--eval-batch":
+          evaluationBatch = try parseInteger(value, option: name, range: 1...65_536)
+        case "--steps": steps = try parseInteger(value, option: name, range: 1...100_000)
+        case "--repeats": repeats = try parseInteger(value, option: name, range: 1...1000)
+        case "--data": dataDirectory = try parseString(value, option: name, expected: "a directory")
+        case "--no-reference": referenceImages = 0
+        default: throw CommandLineError.unknownOption(name, command: "bench", suggestion: nil)
+        }
+      }
+    }
+    guard Network.presetNames.contains(model) else {
+      throw NetworkError.unknownModel(name: model, presets: Network.presetNames)
+    }
+
+    var images: [Float]?
+    var labels: [Int32]?
+    var inputShape = [1, 28, 28]
+    var classCount = 10
+    var source = "random noise"
+    if let dataDirectory {
+      let dataset = try IDXDataset.load(directory: dataDirectory)
+      let normalization = Normalization.measure(dataset.train.pixels)
+      images = normalization.normalizedImages(of: dataset.train)
+      labels = dataset.train.labels
+      inputShape = dataset.train.shape
+      classCount = dataset.classCount
+      source = "\(dataset.name) training images"
+    }
+
+    print(
+      "lepton bench: \(model), batch \(batch), \(source), oneDNN \(Versions.oneDNN), "
+        + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
+    let result = try Benchmark.run(
+      model: model, inputShape: inputShape, classCount: classCount, trainBatchSize: batch,
+      evaluationBatchSize: evaluationBatch, trainSteps: steps, repeats: repeats,
+      referenceImages: referenceImages, images: images, labels: labels)
+    print(
+      String(
+        format: "train: %.0f images/s (%.2f ms per step, median of %d repeats of %d steps)",
+        result.trainImagesPerSecond, result.trainStepMilliseconds, repeats, steps))
+    print(
+      String(
+        format: "eval: %.0f images/s (batch %d, median of %d repeats)",
+        result.evalImagesPerSecond, evaluationBatch, repeats))
+    if let reference = result.referenceTrainImagesPerSecond,
+      let speedup = result.speedupOverReference
+    {
+      print(
+        String(
+          format: "reference: %.1f images/s with plain Swift loops; oneDNN is %.0fx faster",
+          reference, speedup))
+    }
+    let frame = FrameBenchmark.measure(classCount: classCount)
+    print(
+      String(
+        format: "render: %.2f ms per %dx%d dashboard frame, %.1f%% of one core at 10 frames/s",
+        frame.milliseconds, frame.width, frame.height, frame.milliseconds))
+    return ExitStatus.success
   }
 }
