@@ -19,9 +19,9 @@ public final class DashboardApp {
   public struct Options: Sendable {
     /// How long one wait for a key lasts. The loop sleeps in this wait, so it sets how
     /// quickly queued events and signals are noticed.
-    public var inputTimeoutMilliseconds: Int32 = 50
+    public var inputTimeoutMilliseconds: Int32 = 100
     /// Minimum time between redraws caused by training events.
-    public var minimumFrameInterval: Duration = .milliseconds(100)
+    public var minimumFrameInterval: Duration = .milliseconds(250)
     /// Maximum time between redraws, so clocks on screen keep moving when no events arrive.
     public var idleRedrawInterval: Duration = .seconds(1)
     /// How long `q` or a signal waits for the trainer to report the end of the run.
