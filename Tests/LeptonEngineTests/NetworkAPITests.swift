@@ -66,8 +66,8 @@ struct NetworkAPITests {
     let network = try makePreset()
     let images = [Float](repeating: 0, count: 8 * 784)
     var labels = [Int32](repeating: 1, count: 8)
-    try images.withUnsafeBufferPointer { imageBuffer in
-      try labels.withUnsafeBufferPointer { labelBuffer in
+    images.withUnsafeBufferPointer { imageBuffer in
+      labels.withUnsafeBufferPointer { labelBuffer in
         #expect(throws: NetworkError.invalidBatchCount(count: 9, maximum: 8)) {
           _ = try network.trainStep(images: imageBuffer, labels: labelBuffer, count: 9)
         }
@@ -81,8 +81,8 @@ struct NetworkAPITests {
       }
     }
     labels[3] = 10
-    try images.withUnsafeBufferPointer { imageBuffer in
-      try labels.withUnsafeBufferPointer { labelBuffer in
+    images.withUnsafeBufferPointer { imageBuffer in
+      _ = labels.withUnsafeBufferPointer { labelBuffer in
         #expect(throws: NetworkError.invalidLabel(index: 3, label: 10, classCount: 10)) {
           _ = try network.trainStep(images: imageBuffer, labels: labelBuffer, count: 8)
         }
