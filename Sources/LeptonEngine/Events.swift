@@ -148,7 +148,7 @@ public struct EpochSummary: Sendable, Codable, Equatable {
   }
 }
 
-/// How a run ended when it ended early.
+/// The cause of a run that ended early.
 public enum FailureKind: String, Sendable, Codable {
   case interrupted
   case diverged
@@ -185,7 +185,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
   }
 }
 
-/// What the trainer reports, in order: `runStarted`, then per epoch many
+/// A report from the trainer. Events arrive in order: `runStarted`, then per epoch many
 /// `batchEnded`, one `evaluated` and one `epochEnded`, then `runFinished` or
 /// `runFailed`.
 public enum TrainingEvent: Sendable {

@@ -76,7 +76,7 @@ public enum HeadlessText {
       return ([TextFit.pad(label, to: nameWidth)] + padded).joined(separator: "  ")
     }
     func metric(_ value: Double) -> String { NumberFormat.metric(value, decimals: 4) }
-    // A zero denominator stores the zero-division value, but the report says it is undefined.
+    // A zero denominator stores the zero-division value, and the report flags it as undefined.
     func metric(_ value: Double, _ flag: UndefinedMetrics, in undefined: UndefinedMetrics)
       -> String
     {

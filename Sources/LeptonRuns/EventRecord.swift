@@ -1,7 +1,7 @@
 import Foundation
 import LeptonEngine
 
-/// One line of `events.jsonl`. `type` says which payload field is present.
+/// One line of `events.jsonl`. `type` names the payload field that is present.
 ///
 /// Schema version 1. Fields: `schema` (Int), `type` (String), `time` (seconds
 /// since 1970, Double), and one of `config`, `batch`, `evaluation`, `epoch`,

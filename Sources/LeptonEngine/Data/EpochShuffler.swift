@@ -8,7 +8,7 @@ public struct EpochShuffler: Sendable {
     self.seed = seed
   }
 
-  /// The order for `epoch` (from 1). The same seed and epoch give the same order.
+  /// Returns the order for `epoch` (from 1). The same seed and epoch give the same order.
   public func order(epoch: Int) -> [Int32] {
     var generator = Xoshiro256StarStar(seed: seed &+ UInt64(epoch) &* 0x5851_F42D_4C95_7F2D)
     var indices = (0..<Int32(count)).map { $0 }

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Loads a directory that holds the four IDX files of MNIST or Fashion-MNIST.
+/// Loader for a directory that contains the four IDX files of MNIST or Fashion-MNIST.
 public enum IDXDataset {
-  /// Where Debian's `dataset-fashion-mnist` package installs the data.
+  /// The directory where Debian's `dataset-fashion-mnist` package installs the data.
   public static let defaultDirectory = "/usr/share/datasets/fashion-mnist"
 
   public static let fashionMNISTClassNames = [

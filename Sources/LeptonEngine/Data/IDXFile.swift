@@ -87,7 +87,7 @@ public enum IDXFile {
       if readCount == 0 { break }
       result.append(contentsOf: chunk[0..<Int(readCount)])
     }
-    // gzread reports a truncated stream as end of file; gzerror tells the two apart.
+    // gzread reports a truncated stream as end of file, so gzerror is checked to tell them apart.
     var errorNumber: Int32 = 0
     _ = gzerror(handle, &errorNumber)
     if errorNumber != Z_OK && errorNumber != Z_STREAM_END {
