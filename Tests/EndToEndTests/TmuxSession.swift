@@ -6,8 +6,11 @@ import Glibc
 ///
 /// Each session runs on its own tmux server (a private socket name), so tests never
 /// touch the user's tmux sessions and can run in parallel. The pane stays open after
-/// the command exits (`remain-on-exit`), so the final screen and exit status can still
-/// be read. Guard tests with `.enabled(if: TmuxSession.isAvailable)`.
+/// the command exits (`remain-on-exit`), so the final screen can still be read. Tests
+/// learn a command's exit status by having the shell print it, such as `echo exit=$?`,
+/// because tmux's own `pane_dead` flag was seen to stay unset after the command ended
+/// when many servers ran at once.
+/// Guard tests with `.enabled(if: TmuxSession.isAvailable)`.
 final class TmuxSession: @unchecked Sendable {
   /// Failure of a tmux command or a wait.
   struct Failure: Error, CustomStringConvertible {
@@ -88,25 +91,6 @@ final class TmuxSession: @unchecked Sendable {
     try run(["resize-window", "-t", sessionName, "-x", "\(width)", "-y", "\(height)"])
   }
 
-  /// Returns the process id of the command running in the pane.
-  func panePID() throws -> Int32 {
-    let output = try run(["display-message", "-p", "-t", sessionName, "#{pane_pid}"])
-    guard let pid = Int32(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-      throw Failure(description: "tmux returned no pane pid: \(output)")
-    }
-    return pid
-  }
-
-  /// Returns the exit status of the command, or nil while it is still running.
-  func exitStatus() throws -> Int32? {
-    let output = try run([
-      "display-message", "-p", "-t", sessionName, "#{pane_dead} #{pane_dead_status}",
-    ])
-    let fields = output.split(whereSeparator: \.isWhitespace)
-    guard fields.first == "1" else { return nil }
-    return fields.count > 1 ? Int32(fields[1]) : nil
-  }
-
   // MARK: - Waiting
 
   /// Polls the pane until it contains `text` and returns the pane text then.
@@ -134,19 +118,6 @@ final class TmuxSession: @unchecked Sendable {
     }
     throw Failure(
       description: "timed out after \(timeout) waiting for \(description); screen was:\n\(screen)")
-  }
-
-  /// Polls until the command exits and returns its exit status.
-  func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
-    let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: timeout)
-    while clock.now < deadline {
-      if let status = try exitStatus() { return status }
-      try await Task.sleep(for: .milliseconds(50))
-    }
-    throw Failure(
-      description: "timed out after \(timeout) waiting for the command to exit; screen was:\n"
-        + ((try? capture()) ?? "(unavailable)"))
   }
 
   /// Stops the command and the session's tmux server. Safe to call more than once.
@@ -210,7 +181,13 @@ final class TmuxSession: @unchecked Sendable {
     let argv = arguments.map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
-    let spawnError = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+    // A test run started inside tmux must not reach the user's server through $TMUX.
+    let environment =
+      ProcessInfo.processInfo.environment
+      .filter { $0.key != "TMUX" && $0.key != "TMUX_PANE" }
+      .map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { environment.forEach { free($0) } }
+    let spawnError = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environment)
     guard spawnError == 0 else {
       throw Failure(
         description: "cannot start \(arguments[0]): \(String(cString: strerror(spawnError)))")

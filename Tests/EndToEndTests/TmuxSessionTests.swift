@@ -3,26 +3,25 @@ import Testing
 @Suite(.enabled(if: TmuxSession.isAvailable, "tmux is not installed"))
 struct TmuxSessionTests {
   @Test func waitsForCommandOutput() async throws {
-    let session = try TmuxSession(width: 40, height: 10, command: "sh -c 'echo ready; sleep 5'")
+    let session = try TmuxSession(width: 40, height: 10, command: "sh -c 'echo ready; sleep 60'")
     defer { session.kill() }
 
-    let screen = try await session.waitFor(text: "ready", timeout: .seconds(5))
+    let screen = try await session.waitFor(text: "ready")
 
     #expect(screen.split(separator: "\n").first == "ready")
-    #expect(try session.exitStatus() == nil)
   }
 
   @Test func paneHasRequestedSize() async throws {
     let session = try TmuxSession(
-      width: 37, height: 11, command: "sh -c 'stty size; sleep 5'")
+      width: 37, height: 11, command: "sh -c 'stty size; sleep 60'")
     defer { session.kill() }
 
-    try await session.waitFor(text: "11 37", timeout: .seconds(5))
+    try await session.waitFor(text: "11 37")
   }
 
-  @Test func sendsKeysAndReadsExitStatus() async throws {
+  @Test func sendsTypedTextAndKeys() async throws {
     let session = try TmuxSession(
-      width: 40, height: 10, command: "sh -c 'echo ready; read line; echo got:$line; exit 3'")
+      width: 40, height: 10, command: "sh -c 'echo ready; read line; echo got:$line; sleep 60'")
     defer { session.kill() }
     try await session.waitFor(text: "ready")
 
@@ -30,12 +29,11 @@ struct TmuxSessionTests {
     try session.sendKeys("Enter")
 
     try await session.waitFor(text: "got:hello")
-    #expect(try await session.waitForExit() == 3)
   }
 
   @Test func passesEnvironment() async throws {
     let session = try TmuxSession(
-      width: 40, height: 10, command: "sh -c 'echo value=$LEPTON_PROBE; sleep 5'",
+      width: 40, height: 10, command: "sh -c 'echo value=$LEPTON_PROBE; sleep 60'",
       environment: ["LEPTON_PROBE": "42"])
     defer { session.kill() }
 
@@ -43,7 +41,7 @@ struct TmuxSessionTests {
   }
 
   @Test func waitTimesOutWithScreen() async throws {
-    let session = try TmuxSession(width: 40, height: 10, command: "sh -c 'echo ready; sleep 5'")
+    let session = try TmuxSession(width: 40, height: 10, command: "sh -c 'echo ready; sleep 60'")
     defer { session.kill() }
     try await session.waitFor(text: "ready")
 
@@ -59,7 +57,7 @@ struct TmuxSessionTests {
   @Test func resizeChangesPaneSize() async throws {
     let session = try TmuxSession(
       width: 40, height: 10,
-      command: "sh -c 'echo ready; sleep 1; stty size; sleep 5'")
+      command: "sh -c 'echo ready; while :; do stty size; sleep 0.2; done'")
     defer { session.kill() }
     try await session.waitFor(text: "ready")
 
