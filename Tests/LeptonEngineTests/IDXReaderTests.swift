@@ -74,7 +74,7 @@ struct IDXReaderTests {
     #expect(dataset.train.labels == [0, 1, 2, 0, 1, 2])
     #expect(dataset.test.labels == [2, 1, 0, 1])
     #expect(Array(dataset.train.pixels.prefix(7)) == [0, 1, 2, 3, 4, 5, 6])
-    #expect(dataset.classNames == ["0", "1", "2"])
+    #expect(dataset.classNames == ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"])
   }
 
   @Test func readsClassNamesFile() throws {
@@ -91,10 +91,8 @@ struct IDXReaderTests {
     let fixture = try IDXFixture()
     defer { fixture.remove() }
     try fixture.writeValidSet(gzip: false)
-    try "cat\ndog\n".write(toFile: fixture.path("classes.txt"), atomically: true, encoding: .utf8)
-    #expect(
-      throws: DataError.badClassNames(path: fixture.path("classes.txt"), found: 2, expected: 3)
-    ) {
+    try "cat\n".write(toFile: fixture.path("classes.txt"), atomically: true, encoding: .utf8)
+    #expect(throws: DataError.tooFewClassNames(path: fixture.path("classes.txt"), found: 1)) {
       try IDXDataset.load(directory: fixture.directory)
     }
   }
@@ -159,16 +157,22 @@ struct IDXReaderTests {
     let fixture = try IDXFixture()
     defer { fixture.remove() }
     try fixture.writeValidSet(gzip: false)
-    try "a\nb\nc\n".write(toFile: fixture.path("classes.txt"), atomically: true, encoding: .utf8)
-    try fixture.writeRaw(IDXFixture.labelBytes([2, 1, 7, 1]), name: "t10k-labels-idx1-ubyte")
-    // Seven needs eight class names, and classes.txt lists three.
-    #expect(
-      throws: DataError.badClassNames(path: fixture.path("classes.txt"), found: 3, expected: 8)
-    ) {
+    // One corrupt byte must not add 191 classes.
+    try fixture.writeRaw(IDXFixture.labelBytes([2, 1, 200, 1]), name: "t10k-labels-idx1-ubyte")
+    let path = fixture.path("t10k-labels-idx1-ubyte")
+    #expect(throws: DataError.labelOutOfRange(path: path, index: 2, label: 200, classCount: 10)) {
       try IDXDataset.load(directory: fixture.directory)
     }
-    #expect(throws: DataError.labelOutOfRange(path: "labels", index: 2, label: 7, classCount: 3)) {
-      try IDXDataset.checkLabels([2, 1, 7, 1], path: "labels", classCount: 3)
+  }
+
+  @Test func classNamesFileSetsClassCount() throws {
+    let fixture = try IDXFixture()
+    defer { fixture.remove() }
+    try fixture.writeValidSet(gzip: false)
+    try "a\nb\n".write(toFile: fixture.path("classes.txt"), atomically: true, encoding: .utf8)
+    let path = fixture.path("train-labels-idx1-ubyte")
+    #expect(throws: DataError.labelOutOfRange(path: path, index: 2, label: 2, classCount: 2)) {
+      try IDXDataset.load(directory: fixture.directory)
     }
   }
 

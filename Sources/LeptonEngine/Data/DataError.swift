@@ -13,7 +13,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
   case labelOutOfRange(path: String, index: Int, label: Int, classCount: Int)
   case emptySet(path: String)
   case shapeMismatch(path: String, found: [Int], expected: [Int])
-  case badClassNames(path: String, found: Int, expected: Int)
+  case tooFewClassNames(path: String, found: Int)
 
   public var description: String {
     switch self {
@@ -54,7 +54,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case .labelOutOfRange(let path, let index, let label, let classCount):
       return
         "\(path): label \(label) at index \(index) is out of range 0..<\(classCount). "
-        + "Fix the label file or give the class names in classes.txt."
+        + "Fix the label file, or list one class name per line in classes.txt beside it "
+        + "(IDX data sets without classes.txt have 10 classes)."
     case .emptySet(let path):
       return "\(path): the file holds no samples. Use a data set with at least one image."
     case .shapeMismatch(let path, let found, let expected):
@@ -62,9 +63,9 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         "\(path): images are \(found.map(String.init).joined(separator: "x")) but the training "
         + "images are \(expected.map(String.init).joined(separator: "x")). "
         + "Use train and test files of the same data set."
-    case .badClassNames(let path, let found, let expected):
+    case .tooFewClassNames(let path, let found):
       return
-        "\(path): lists \(found) class names but the labels need at least \(expected). "
+        "\(path): lists \(found) class names, but a classifier needs at least 2. "
         + "Write one class name per line."
     }
   }

@@ -13,8 +13,10 @@ public enum IDXDataset {
   /// Loads the training and test splits.
   ///
   /// Class names come from `classes.txt` in the directory (one per line) when
-  /// it exists, else the Fashion-MNIST names when the directory's name contains
-  /// "fashion", else the label numbers.
+  /// it exists. Otherwise the set has ten classes, as MNIST and Fashion-MNIST do:
+  /// the Fashion-MNIST names when the directory's name contains "fashion", else
+  /// the digits. A label beyond the last class is an error, so one corrupt label
+  /// cannot add classes.
   public static func load(directory: String) throws -> ImageDataset {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
@@ -33,8 +35,7 @@ public enum IDXDataset {
       throw DataError.shapeMismatch(path: testImagesPath, found: test.shape, expected: train.shape)
     }
 
-    let largestLabel = Int(max(train.labels.max() ?? 0, test.labels.max() ?? 0))
-    let classNames = try classNames(directory: directory, minimumCount: largestLabel + 1)
+    let classNames = try classNames(directory: directory)
     try checkLabels(train.labels, path: trainLabelsPath, classCount: classNames.count)
     try checkLabels(test.labels, path: testLabelsPath, classCount: classNames.count)
 
@@ -78,27 +79,28 @@ public enum IDXDataset {
     }
   }
 
-  static func classNames(directory: String, minimumCount: Int) throws -> [String] {
+  /// Number of classes of an IDX data set without a `classes.txt`.
+  static let defaultClassCount = 10
+
+  static func classNames(directory: String) throws -> [String] {
     let listPath = (directory as NSString).appendingPathComponent("classes.txt")
-    if FileManager.default.fileExists(atPath: listPath) {
-      let text: String
-      do {
-        text = try String(contentsOfFile: listPath, encoding: .utf8)
-      } catch {
-        throw DataError.unreadable(path: listPath, reason: error.localizedDescription)
-      }
-      let names = text.split(whereSeparator: \.isNewline).map {
-        $0.trimmingCharacters(in: .whitespaces)
-      }.filter { !$0.isEmpty }
-      guard names.count >= minimumCount else {
-        throw DataError.badClassNames(path: listPath, found: names.count, expected: minimumCount)
-      }
-      return names
+    guard FileManager.default.fileExists(atPath: listPath) else {
+      if directory.lowercased().contains("fashion") { return fashionMNISTClassNames }
+      return (0..<defaultClassCount).map(String.init)
     }
-    if directory.lowercased().contains("fashion") && minimumCount <= 10 {
-      return fashionMNISTClassNames
+    let text: String
+    do {
+      text = try String(contentsOfFile: listPath, encoding: .utf8)
+    } catch {
+      throw DataError.unreadable(path: listPath, reason: error.localizedDescription)
     }
-    return (0..<max(minimumCount, 2)).map(String.init)
+    let names = text.split(whereSeparator: \.isNewline)
+      .map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }
+    guard names.count >= 2 else {
+      throw DataError.tooFewClassNames(path: listPath, found: names.count)
+    }
+    return names
   }
 
   private static func lastComponent(_ path: String) -> String {
