@@ -20,16 +20,16 @@ public struct EpochColumn: Sendable {
   /// throughput. Undefined metrics print as "n/a".
   public static let all: [EpochColumn] = [
     EpochColumn(header: "Epoch", width: 5) { String($0.epoch) },
-    EpochColumn(header: "Train loss", width: 10) { metric($0.trainLoss) },
-    EpochColumn(header: "Test loss", width: 9) { metric($0.test.loss) },
+    EpochColumn(header: "Train loss", width: 10) { metric($0.trainLoss, width: 10) },
+    EpochColumn(header: "Test loss", width: 9) { metric($0.test.loss, width: 9) },
     EpochColumn(header: "Accuracy", width: 8) {
       NumberFormat.percent($0.test.accuracy, decimals: 2)
     },
-    EpochColumn(header: "Precision", width: 9) { metric($0.test.macro.precision) },
-    EpochColumn(header: "Recall", width: 6) { metric($0.test.macro.recall) },
-    EpochColumn(header: "F1", width: 6) { metric($0.test.macro.f1) },
-    EpochColumn(header: "AUC", width: 6) { metric($0.test.macro.auc) },
-    EpochColumn(header: "MAE", width: 6) { metric($0.test.meanAbsoluteError) },
+    EpochColumn(header: "Precision", width: 9) { metric($0.test.macro.precision, width: 9) },
+    EpochColumn(header: "Recall", width: 6) { metric($0.test.macro.recall, width: 6) },
+    EpochColumn(header: "F1", width: 6) { metric($0.test.macro.f1, width: 6) },
+    EpochColumn(header: "AUC", width: 6) { metric($0.test.macro.auc, width: 6) },
+    EpochColumn(header: "MAE", width: 6) { metric($0.test.meanAbsoluteError, width: 6) },
     EpochColumn(header: "Time", width: 6) {
       NumberFormat.shortDuration($0.trainSeconds + $0.evaluationSeconds)
     },
@@ -60,8 +60,8 @@ public struct EpochColumn: Sendable {
     }.joined(separator: String(repeating: " ", count: gap))
   }
 
-  private static func metric(_ value: Double) -> String {
-    NumberFormat.metric(value, decimals: 4, undefined: "n/a")
+  private static func metric(_ value: Double, width: Int) -> String {
+    NumberFormat.metric(value, width: width)
   }
 }
 

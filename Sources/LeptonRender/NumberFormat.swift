@@ -28,6 +28,49 @@ public enum NumberFormat {
     value.isNaN ? undefined : fixed(value, decimals: decimals)
   }
 
+  /// Formats a metric in at most `width` characters: with `decimals` digits when that
+  /// fits, with fewer digits for larger numbers, and in scientific notation such as
+  /// "7.47e32" when even the integer part does not fit. NaN becomes `undefined`.
+  public static func metric(
+    _ value: Double, width: Int, decimals: Int = 4, undefined: String = "n/a"
+  ) -> String {
+    if value.isNaN { return undefined }
+    for places in stride(from: decimals, through: 0, by: -1) {
+      let text = fixed(value, decimals: places)
+      if text.count <= width { return text }
+    }
+    return scientific(value, width: width)
+  }
+
+  /// Formats `value` as a mantissa and a power of ten, such as "-1.5e-7", with as many
+  /// mantissa digits as fit in `width` (at least the integer digit).
+  public static func scientific(_ value: Double, width: Int) -> String {
+    guard value.isFinite, value != 0 else { return fixed(value, decimals: 0) }
+    var mantissa = value.magnitude
+    var exponent = 0
+    while mantissa >= 10 {
+      mantissa /= 10
+      exponent += 1
+    }
+    while mantissa < 1 {
+      mantissa *= 10
+      exponent -= 1
+    }
+    let sign = value < 0 ? "-" : ""
+    for places in stride(from: 3, through: 0, by: -1) {
+      var digits = fixed(mantissa, decimals: places)
+      var shown = exponent
+      // Rounding 9.9996 to three places gives "10.000", which belongs to the next power.
+      if digits.hasPrefix("10") {
+        digits = fixed(mantissa / 10, decimals: places)
+        shown += 1
+      }
+      let text = "\(sign)\(digits)e\(shown)"
+      if text.count <= width || places == 0 { return text }
+    }
+    return ""
+  }
+
   /// Formats a fraction in `0...1` as a percentage such as "91.3%", or `undefined` for NaN.
   public static func percent(_ fraction: Double, decimals: Int = 1, undefined: String = "n/a")
     -> String
