@@ -44,11 +44,14 @@ public final class TrainingControl: @unchecked Sendable {
     condition.unlock()
   }
 
-  /// Blocks while paused. Returns the stop reason if a stop was requested.
-  public func waitWhilePaused() -> String? {
+  /// Blocks while paused. Returns the stop reason, if a stop was requested, and the
+  /// seconds spent waiting, so timings can leave the pause out.
+  public func waitWhilePaused() -> (stopReason: String?, pausedSeconds: Double) {
     condition.lock()
     defer { condition.unlock() }
+    guard paused && stopReason == nil else { return (stopReason, 0) }
+    let start = Date()
     while paused && stopReason == nil { condition.wait() }
-    return stopReason
+    return (stopReason, Date().timeIntervalSince(start))
   }
 }

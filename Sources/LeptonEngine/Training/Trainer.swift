@@ -99,14 +99,19 @@ public final class Trainer: @unchecked Sendable {
       progress.epoch = epoch
       progress.step = nil
       let epochStart = Date()
+      // Time spent paused is left out of the epoch's duration and throughput.
+      var pausedSeconds = 0.0
       let order = shuffler.order(epoch: epoch)
       var lossSum = 0.0
       var correct = 0
       var seen = 0
       for step in 1...stepsPerEpoch {
-        if let reason = control.waitWhilePaused() {
+        let pause = control.waitWhilePaused()
+        pausedSeconds += pause.pausedSeconds
+        if let reason = pause.stopReason {
           throw RunFailure(
-            kind: .interrupted, message: "Training stopped: \(reason).", epoch: epoch, step: step,
+            kind: .interrupted, message: "Training \(reason) at epoch \(epoch), step \(step).",
+            epoch: epoch, step: step,
             completedEpochs: progress.completedEpochs)
         }
         progress.step = step
@@ -127,7 +132,7 @@ public final class Trainer: @unchecked Sendable {
         lossSum += result.lossSum
         correct += result.correct
         seen += count
-        let elapsed = Date().timeIntervalSince(epochStart)
+        let elapsed = Date().timeIntervalSince(epochStart) - pausedSeconds
         emit(
           .batchEnded(
             BatchProgress(
@@ -136,7 +141,7 @@ public final class Trainer: @unchecked Sendable {
               accuracy: Double(result.correct) / Double(count),
               imagesPerSecond: elapsed > 0 ? Double(seen) / elapsed : 0)))
       }
-      let trainSeconds = Date().timeIntervalSince(epochStart)
+      let trainSeconds = Date().timeIntervalSince(epochStart) - pausedSeconds
 
       let evaluationStart = Date()
       let probabilities = try evaluate(network: network, images: testImages)
