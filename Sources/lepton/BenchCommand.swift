@@ -1,6 +1,7 @@
 import Foundation
 import LeptonEngine
 import LeptonRender
+import LeptonTUI
 
 /// `lepton bench`: training and evaluation throughput of a model preset, with the
 /// plain-loop reference implementation and the dashboard's frame cost measured in
@@ -58,7 +59,9 @@ enum BenchCommand {
       }
     }
     guard Network.presetNames.contains(model) else {
-      throw NetworkError.unknownModel(name: model, presets: Network.presetNames)
+      throw CommandLineError.invalidValue(
+        option: "--model", value: model,
+        expected: "one of \(Network.presetNames.joined(separator: ", "))")
     }
 
     var images: [Float]?
@@ -100,10 +103,15 @@ enum BenchCommand {
           reference, speedup))
     }
     let frame = FrameBenchmark.measure(classCount: classCount)
+    let frameInterval = DashboardApp.Options().minimumFrameInterval.components
+    let intervalSeconds =
+      Double(frameInterval.seconds) + Double(frameInterval.attoseconds) / 1e18
+    let framesPerSecond = Int((1 / intervalSeconds).rounded())
     print(
       String(
-        format: "render: %.2f ms per %dx%d dashboard frame, %.1f%% of one core at 10 frames/s",
-        frame.milliseconds, frame.width, frame.height, frame.milliseconds))
+        format: "render: %.2f ms per %dx%d dashboard frame, %.1f%% of one core at %d frames/s",
+        frame.milliseconds, frame.width, frame.height,
+        frame.milliseconds * Double(framesPerSecond) / 10, framesPerSecond))
     return ExitStatus.success
   }
 }

@@ -46,12 +46,10 @@ final class HeadlessPrinter: TrainingObserver, @unchecked Sendable {
       output(HeadlessText.epochTableRow(summary))
     case .runFinished(let summary):
       printFinalReport()
-      output(
-        String(
-          format: "Finished %d epochs in %.1f s.", summary.completedEpochs, summary.totalSeconds))
+      output(TrainCommand.endLine(for: .success(summary)))
     case .runFailed(let failure):
       printFinalReport()
-      output("Run stopped: \(failure.message) Completed epochs: \(failure.completedEpochs).")
+      output(TrainCommand.endLine(for: .failure(failure)))
     }
   }
 

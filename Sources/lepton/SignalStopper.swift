@@ -24,7 +24,7 @@ final class SignalStopper: @unchecked Sendable {
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler { [weak self] in
         self?.record(number)
-        control.requestStop(reason: "received \(name)")
+        control.requestStop(reason: "interrupted by \(name)")
       }
       source.resume()
       sources.append(source)

@@ -61,7 +61,14 @@ struct TrainArguments: Equatable {
     switch name {
     case "--help", "-h": showHelp = true
     case "--headless": headless = true
-    case "--model": options.model = try parseString(value, option: name, expected: "a model name")
+    case "--model":
+      let model = try parseString(value, option: name, expected: "a model name")
+      guard Network.presetNames.contains(model) else {
+        throw CommandLineError.invalidValue(
+          option: name, value: model,
+          expected: "one of \(Network.presetNames.joined(separator: ", "))")
+      }
+      options.model = model
     case "--data": dataDirectory = try parseString(value, option: name, expected: "a directory")
     case "--runs-dir": runsDirectory = try parseString(value, option: name, expected: "a directory")
     case "--theme": theme = try parseString(value, option: name, expected: "a theme name or path")

@@ -13,9 +13,8 @@ enum TrainCommand {
       print(TrainArguments.help)
       return ExitStatus.success
     }
-    guard Network.presetNames.contains(parsed.options.model) else {
-      throw NetworkError.unknownModel(name: parsed.options.model, presets: Network.presetNames)
-    }
+    // Load the theme first, so a bad --theme is reported whether or not the dashboard runs.
+    let theme = try ThemeLoader.load(nameOrPath: parsed.theme)
     let dataset = try IDXDataset.load(directory: parsed.dataDirectory)
     let directory = try RunDirectory.create(
       root: parsed.runsDirectory, model: parsed.options.model)
@@ -29,7 +28,7 @@ enum TrainCommand {
     if decision.headless {
       status = runHeadless(trainer: trainer)
     } else {
-      status = try runDashboard(trainer: trainer, themeName: parsed.theme)
+      status = runDashboard(trainer: trainer, theme: theme)
     }
     writer.flushNow()
     if let error = writer.firstError {
@@ -51,14 +50,13 @@ enum TrainCommand {
   }
 
   /// Trains on a background thread while the dashboard owns this thread.
-  static func runDashboard(trainer: Trainer, themeName: String?) throws -> Int32 {
-    let theme = try ThemeLoader.load(nameOrPath: themeName)
+  static func runDashboard(trainer: Trainer, theme: ParsedTheme) -> Int32 {
     for warning in theme.warnings { writeError(warning) }
     let app: DashboardApp
     do {
       app = try DashboardApp(theme: theme.theme)
     } catch {
-      writeError("\(error) Falling back to text output.")
+      writeError("\(error). Falling back to text output.")
       return runHeadless(trainer: trainer)
     }
     let control = TrainingControl()
@@ -68,7 +66,26 @@ enum TrainCommand {
     let ending = app.run(control: control)
     // The screen is closed; let the trainer finish its current step and log the stop.
     control.requestStop(reason: ending.stopReason)
-    return exitStatus(for: result.wait(), signal: ending.signal)
+    let outcome = result.wait()
+    print(endLine(for: outcome))
+    return exitStatus(for: outcome, signal: ending.signal)
+  }
+
+  /// Returns the line that ends a run's output: how far it got and why it ended.
+  static func endLine(for outcome: Result<RunSummary, RunFailure>) -> String {
+    switch outcome {
+    case .success(let summary):
+      var line = String(
+        format: "Finished %d epochs in %.1f s", summary.completedEpochs, summary.totalSeconds)
+      if let accuracy = summary.finalTest?.accuracy {
+        line += String(format: ", test accuracy %.4f", accuracy)
+      }
+      return line + "."
+    case .failure(let failure) where failure.kind == .interrupted:
+      return "\(failure.message) Completed epochs: \(failure.completedEpochs)."
+    case .failure(let failure):
+      return "Run failed: \(failure.message) Completed epochs: \(failure.completedEpochs)."
+    }
   }
 
   private static func runToCompletion(trainer: Trainer, control: TrainingControl) -> Result<

@@ -40,7 +40,11 @@ func runMain() -> Int32 {
     case "bench":
       return try BenchCommand.run(arguments: arguments)
     case "help", "--help", "-h":
-      print(topLevelHelp)
+      switch arguments.first {
+      case "train": print(TrainArguments.help)
+      case "bench": print(BenchCommand.help)
+      default: print(topLevelHelp)
+      }
       return ExitStatus.success
     case "--version":
       print("lepton \(Versions.lepton) (oneDNN \(Versions.oneDNN))")

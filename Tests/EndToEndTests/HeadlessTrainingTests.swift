@@ -143,9 +143,15 @@ struct CommandLineErrorTests {
 
   @Test func unknownModel() throws {
     let result = try LeptonProcess.run(["train", "--model", "resnet9000", "--headless"])
-    #expect(result.status != 0)
-    #expect(result.standardError.contains("resnet9000"))
+    #expect(result.status == 2)
+    #expect(result.standardError.contains("invalid value 'resnet9000' for --model"))
     #expect(result.standardError.contains("fmnist-cnn"))
+  }
+
+  @Test func unknownThemeWithoutDashboard() throws {
+    let result = try LeptonProcess.run(["train", "--theme", "no-such-theme", "--headless"])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains("no-such-theme"))
   }
 
   @Test func unwritableRunsDirectory() throws {
