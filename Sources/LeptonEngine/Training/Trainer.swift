@@ -98,50 +98,9 @@ public final class Trainer: @unchecked Sendable {
     for epoch in 1...max(1, options.epochs) {
       progress.epoch = epoch
       progress.step = nil
-      let epochStart = Date()
-      // Time spent paused is left out of the epoch's duration and throughput.
-      var pausedSeconds = 0.0
-      let order = shuffler.order(epoch: epoch)
-      var lossSum = 0.0
-      var correct = 0
-      var seen = 0
-      for step in 1...stepsPerEpoch {
-        let pause = control.waitWhilePaused()
-        pausedSeconds += pause.pausedSeconds
-        if let reason = pause.stopReason {
-          throw RunFailure(
-            kind: .interrupted, message: "Training \(reason) at epoch \(epoch), step \(step).",
-            epoch: epoch, step: step,
-            completedEpochs: progress.completedEpochs)
-        }
-        progress.step = step
-        let first = (step - 1) * options.batchSize
-        let count = min(options.batchSize, train.count - first)
-        batch.fill(from: train, order: order[first..<(first + count)])
-        let result = try batch.withBuffers { images, labels in
-          try network.trainStep(images: images, labels: labels, count: count)
-        }
-        guard result.lossSum.isFinite else {
-          throw RunFailure(
-            kind: .diverged,
-            message:
-              "Training diverged: the loss became \(result.lossSum) at epoch \(epoch), step "
-              + "\(step). Try a lower learning rate than --lr \(options.optimizer.learningRate).",
-            epoch: epoch, step: step, completedEpochs: progress.completedEpochs)
-        }
-        lossSum += result.lossSum
-        correct += result.correct
-        seen += count
-        let elapsed = Date().timeIntervalSince(epochStart) - pausedSeconds
-        emit(
-          .batchEnded(
-            BatchProgress(
-              epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch,
-              globalStep: (epoch - 1) * stepsPerEpoch + step, loss: result.lossSum / Double(count),
-              accuracy: Double(result.correct) / Double(count),
-              imagesPerSecond: elapsed > 0 ? Double(seen) / elapsed : 0)))
-      }
-      let trainSeconds = Date().timeIntervalSince(epochStart) - pausedSeconds
+      let totals = try trainEpoch(
+        epoch, order: shuffler.order(epoch: epoch), network: network, batch: &batch,
+        control: control, progress: &progress)
 
       let evaluationStart = Date()
       let probabilities = try evaluate(network: network, images: testImages)
@@ -157,17 +116,77 @@ public final class Trainer: @unchecked Sendable {
 
       progress.completedEpochs = epoch
       progress.lastReport = report
+      let seen = Double(totals.seen)
       emit(
         .epochEnded(
           EpochSummary(
-            epoch: epoch, trainLoss: lossSum / Double(seen),
-            trainAccuracy: Double(correct) / Double(seen), test: report,
-            trainSeconds: trainSeconds, evaluationSeconds: evaluationSeconds,
-            imagesPerSecond: Double(seen) / trainSeconds)))
+            epoch: epoch, trainLoss: totals.lossSum / seen,
+            trainAccuracy: Double(totals.correct) / seen, test: report,
+            trainSeconds: totals.seconds, evaluationSeconds: evaluationSeconds,
+            imagesPerSecond: seen / totals.seconds)))
     }
     return RunSummary(
       completedEpochs: progress.completedEpochs, finalTest: progress.lastReport,
       totalSeconds: Date().timeIntervalSince(runStart))
+  }
+
+  /// Sums over the training steps of one epoch.
+  struct EpochTotals {
+    var lossSum = 0.0
+    var correct = 0
+    var seen = 0
+    /// Wall time of the steps, without time spent paused.
+    var seconds = 0.0
+  }
+
+  /// Runs one pass over the training images in `order`, emitting `batchEnded` after
+  /// each step. Throws a `RunFailure` on a stop request or a non-finite loss.
+  private func trainEpoch(
+    _ epoch: Int, order: [Int32], network: Network, batch: inout BatchBuffer,
+    control: TrainingControl, progress: inout RunProgress
+  ) throws -> EpochTotals {
+    let train = dataset.train
+    let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
+    let epochStart = Date()
+    // Time spent paused is left out of the epoch's duration and throughput.
+    var pausedSeconds = 0.0
+    var totals = EpochTotals()
+    for step in 1...stepsPerEpoch {
+      let pause = control.waitWhilePaused()
+      pausedSeconds += pause.pausedSeconds
+      if let reason = pause.stopReason {
+        throw RunFailure(
+          kind: .interrupted, message: "Training \(reason) at epoch \(epoch), step \(step).",
+          epoch: epoch, step: step, completedEpochs: progress.completedEpochs)
+      }
+      progress.step = step
+      let first = (step - 1) * options.batchSize
+      let count = min(options.batchSize, train.count - first)
+      batch.fill(from: train, order: order[first..<(first + count)])
+      let result = try batch.withBuffers { images, labels in
+        try network.trainStep(images: images, labels: labels, count: count)
+      }
+      guard result.lossSum.isFinite else {
+        throw RunFailure(
+          kind: .diverged,
+          message:
+            "Training diverged: the loss became \(result.lossSum) at epoch \(epoch), step "
+            + "\(step). Try a lower learning rate than --lr \(options.optimizer.learningRate).",
+          epoch: epoch, step: step, completedEpochs: progress.completedEpochs)
+      }
+      totals.lossSum += result.lossSum
+      totals.correct += result.correct
+      totals.seen += count
+      totals.seconds = Date().timeIntervalSince(epochStart) - pausedSeconds
+      emit(
+        .batchEnded(
+          BatchProgress(
+            epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch,
+            globalStep: (epoch - 1) * stepsPerEpoch + step, loss: result.lossSum / Double(count),
+            accuracy: Double(result.correct) / Double(count),
+            imagesPerSecond: totals.seconds > 0 ? Double(totals.seen) / totals.seconds : 0)))
+    }
+    return totals
   }
 
   /// Returns softmax probabilities for every test image, `[testCount, classCount]`.
