@@ -16,8 +16,8 @@ public enum HeadlessText {
     var parts = [
       "epoch \(epoch)/\(epochs)",
       "step \(step)/\(progress.stepsPerEpoch)",
-      "loss \(NumberFormat.metric(progress.loss, decimals: 4))",
-      "acc \(NumberFormat.metric(progress.accuracy, decimals: 4))",
+      "batch loss \(NumberFormat.metric(progress.loss, decimals: 4))",
+      "batch acc \(NumberFormat.metric(progress.accuracy, decimals: 4))",
       "\(NumberFormat.rate(progress.imagesPerSecond)) img/s",
     ]
     if let secondsRemaining {

@@ -113,12 +113,42 @@ public struct LineChart: Sendable {
 
   /// Returns the x and y ranges that the chart draws: the fixed ranges, or the extent of
   /// the finite points widened to a non-zero span. Nil when there are no points.
+  ///
+  /// Like TensorBoard's outlier setting, the y range of line series ignores the highest
+  /// and lowest `outlierFraction` of their values once there are enough of them, so the
+  /// first steps of training, whose loss is many times the later one, do not squash the
+  /// rest of the curve. Those points are drawn at the edge. Marker points, the per-epoch
+  /// values, always fit.
   public func resolvedRanges() -> (x: ClosedRange<Double>, y: ClosedRange<Double>)? {
     let points = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
     guard !points.isEmpty || (xRange != nil && yRange != nil) else { return nil }
     let x = xRange ?? Self.widened(points.map(\.x))
-    let y = yRange ?? Self.widened(points.map(\.y))
+    let y = yRange ?? Self.widened(yValuesForRange())
     return (x, y)
+  }
+
+  /// Share of line values left out at each end of the automatic y range.
+  static let outlierFraction = 0.01
+  /// Line values needed before any are left out as outliers.
+  static let outlierMinimumCount = 200
+
+  /// Returns the y values the automatic range must contain: every marker value, and
+  /// the line values without the outliers at each end.
+  private func yValuesForRange() -> [Double] {
+    var lineValues: [Double] = []
+    var kept: [Double] = []
+    for entry in series {
+      let values = entry.points.filter { $0.x.isFinite && $0.y.isFinite }.map(\.y)
+      if entry.kind == .markers {
+        kept += values
+      } else {
+        lineValues += values
+      }
+    }
+    guard lineValues.count >= Self.outlierMinimumCount else { return kept + lineValues }
+    lineValues.sort()
+    let cut = Int(Double(lineValues.count) * Self.outlierFraction)
+    return kept + [lineValues[cut], lineValues[lineValues.count - 1 - cut]]
   }
 
   /// Draws the chart into `rect`. Nothing is drawn into an empty rectangle.

@@ -11,7 +11,8 @@ import Testing
       imagesPerSecond: 4321.4)
     let line = HeadlessText.progressLine(progress, epochs: 10, secondsRemaining: 252)
     #expect(
-      line == "epoch  3/10  step  42/938  loss 0.4123  acc 0.8594  4321 img/s  ETA 4m12s")
+      line
+        == "epoch  3/10  step  42/938  batch loss 0.4123  batch acc 0.8594  4321 img/s  ETA 4m12s")
   }
 
   @Test func progressLineWithoutEstimate() {
@@ -19,7 +20,7 @@ import Testing
       epoch: 1, step: 1, stepsPerEpoch: 9, globalStep: 1, loss: .nan, accuracy: 0,
       imagesPerSecond: 0)
     let line = HeadlessText.progressLine(progress, epochs: 2, secondsRemaining: nil)
-    #expect(line == "epoch 1/2  step 1/9  loss undefined  acc 0.0000  0 img/s")
+    #expect(line == "epoch 1/2  step 1/9  batch loss undefined  batch acc 0.0000  0 img/s")
   }
 
   @Test func progressLineFromState() {
