@@ -11,9 +11,22 @@ final class HeadlessPrinter: TrainingObserver, @unchecked Sendable {
   /// The same reducer as the dashboard's, for the ETA and the last epoch's report.
   private var state = DashboardState()
   private var printedHeader = false
+  private let control: TrainingControl
+  private var closed = false
 
-  init(interval: TimeInterval = 2) {
+  /// Creates a printer that asks `control` to stop the run when standard output is
+  /// closed, as when the output is piped into `head`, so the run is logged as
+  /// interrupted instead of being killed by SIGPIPE.
+  init(control: TrainingControl, interval: TimeInterval = 2) {
+    self.control = control
     self.interval = interval
+  }
+
+  /// True once a write failed because standard output was closed.
+  var outputClosed: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return closed
   }
 
   func trainer(didEmit event: TrainingEvent) {
@@ -60,6 +73,12 @@ final class HeadlessPrinter: TrainingObserver, @unchecked Sendable {
   }
 
   private func output(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    guard !closed else { return }
+    do {
+      try FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
+    } catch {
+      closed = true
+      control.requestStop(reason: "stopped because standard output was closed")
+    }
   }
 }

@@ -14,8 +14,19 @@ enum TrainCommand {
       return ExitStatus.success
     }
     // Load the theme first, so a bad --theme is reported whether or not the dashboard runs.
-    let theme = try ThemeLoader.load(nameOrPath: parsed.theme)
+    let theme: ParsedTheme
+    do {
+      theme = try ThemeLoader.load(nameOrPath: parsed.theme)
+    } catch {
+      writeError("invalid value for --theme: \(error)")
+      return ExitStatus.usage
+    }
     let dataset = try IDXDataset.load(directory: parsed.dataDirectory)
+    if let limit = parsed.options.limit, limit > dataset.train.count {
+      writeError(
+        "--limit \(limit) is more than the \(dataset.train.count) training images; "
+          + "training on all of them.")
+    }
     let directory = try RunDirectory.create(
       root: parsed.runsDirectory, model: parsed.options.model)
     let writer = try RunLogWriter(directory: directory)
@@ -44,9 +55,11 @@ enum TrainCommand {
     let control = TrainingControl()
     let stopper = SignalStopper(control: control)
     defer { stopper.cancel() }
-    trainer.addObserver(HeadlessPrinter())
+    let printer = HeadlessPrinter(control: control)
+    trainer.addObserver(printer)
     let outcome = runToCompletion(trainer: trainer, control: control)
-    return exitStatus(for: outcome, signal: stopper.signal)
+    // SIGPIPE is ignored, so report a closed output with the status it would have given.
+    return exitStatus(for: outcome, signal: printer.outputClosed ? SIGPIPE : stopper.signal)
   }
 
   /// Trains on a background thread while the dashboard owns this thread.
@@ -75,8 +88,10 @@ enum TrainCommand {
   static func endLine(for outcome: Result<RunSummary, RunFailure>) -> String {
     switch outcome {
     case .success(let summary):
-      var line = String(
-        format: "Finished %d epochs in %.1f s", summary.completedEpochs, summary.totalSeconds)
+      let epochs = summary.completedEpochs == 1 ? "epoch" : "epochs"
+      var line =
+        "Finished \(summary.completedEpochs) \(epochs) in "
+        + String(format: "%.1f", summary.totalSeconds) + " s of wall time"
       if let accuracy = summary.finalTest?.accuracy {
         line += String(format: ", test accuracy %.4f", accuracy)
       }
@@ -99,6 +114,11 @@ enum TrainCommand {
   private static func exitStatus(for outcome: Result<RunSummary, RunFailure>, signal: Int32?)
     -> Int32
   {
+    switch outcome {
+    // A signal that arrives after the last epoch interrupted nothing.
+    case .success: return ExitStatus.success
+    default: break
+    }
     if let signal { return 128 + signal }
     switch outcome {
     case .success: return ExitStatus.success

@@ -27,6 +27,9 @@ func writeError(_ message: String) {
 }
 
 func runMain() -> Int32 {
+  // A closed standard output becomes a write error that the commands handle, so the
+  // run log records the stop, instead of a signal that kills the process mid-epoch.
+  signal(SIGPIPE, SIG_IGN)
   var arguments = Array(CommandLine.arguments.dropFirst())
   guard !arguments.isEmpty else {
     print(topLevelHelp)
@@ -43,7 +46,10 @@ func runMain() -> Int32 {
       switch arguments.first {
       case "train": print(TrainArguments.help)
       case "bench": print(BenchCommand.help)
-      default: print(topLevelHelp)
+      case nil: print(topLevelHelp)
+      case let topic?:
+        throw CommandLineError.unknownCommand(
+          topic, suggestion: closestMatch(to: topic, in: ["train", "bench"]))
       }
       return ExitStatus.success
     case "--version":

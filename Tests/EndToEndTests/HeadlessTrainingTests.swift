@@ -104,6 +104,32 @@ struct HeadlessTrainingTests {
   }
 }
 
+extension HeadlessTrainingTests {
+  @Test func closedOutputStopsRunCleanly() throws {
+    let data = try TemporaryDirectory("lepton-data")
+    let runs = try TemporaryDirectory("lepton-runs")
+    defer {
+      data.remove()
+      runs.remove()
+    }
+    try SyntheticIDX.write(to: data.path, trainCount: 2000, testCount: 100)
+    let (process, output, _) = try LeptonProcess.start([
+      "train", "--data", data.path, "--epochs", "1000", "--runs-dir", runs.path,
+    ])
+    // Read the first line, then close the pipe, as `lepton train | head -1` does.
+    let firstLine = output.fileHandleForReading.availableData
+    #expect(String(decoding: firstLine, as: UTF8.self).hasPrefix("Training "))
+    try output.fileHandleForReading.close()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 128 + SIGPIPE)
+
+    let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
+    let run = try RunLogReader.read(directory: runs.appending(id))
+    #expect(run.status?.status == "interrupted")
+    #expect(run.records.last?.failure?.kind == .interrupted)
+  }
+}
+
 @Suite("Command-line errors")
 struct CommandLineErrorTests {
   @Test func missingDataDirectory() throws {
@@ -150,7 +176,7 @@ struct CommandLineErrorTests {
 
   @Test func unknownThemeWithoutDashboard() throws {
     let result = try LeptonProcess.run(["train", "--theme", "no-such-theme", "--headless"])
-    #expect(result.status == 1)
+    #expect(result.status == 2)
     #expect(result.standardError.contains("no-such-theme"))
   }
 

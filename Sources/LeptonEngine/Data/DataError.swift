@@ -53,7 +53,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         + "Use the images and labels of the same split."
     case .labelOutOfRange(let path, let index, let label, let classCount):
       return
-        "\(path): label \(label) at index \(index) is out of range 0..<\(classCount). "
+        "\(path): label \(label) at index \(index) is out of range 0 to \(classCount - 1). "
         + "Fix the label file, or list one class name per line in classes.txt beside it "
         + "(IDX data sets without classes.txt have 10 classes)."
     case .emptySet(let path):

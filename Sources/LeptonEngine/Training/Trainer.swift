@@ -156,7 +156,10 @@ public final class Trainer: @unchecked Sendable {
       pausedSeconds += pause.pausedSeconds
       if let reason = pause.stopReason {
         throw RunFailure(
-          kind: .interrupted, message: "Training \(reason) at epoch \(epoch), step \(step).",
+          kind: .interrupted,
+          message: step == 1
+            ? "Training \(reason) at the start of epoch \(epoch)."
+            : "Training \(reason) after step \(step - 1) of epoch \(epoch).",
           epoch: epoch, step: step, completedEpochs: progress.completedEpochs)
       }
       progress.step = step
