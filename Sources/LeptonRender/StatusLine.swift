@@ -53,6 +53,11 @@ public struct StatusLine: Sendable {
     if let imagesPerSecond { after.append("\(NumberFormat.rate(imagesPerSecond)) img/s") }
     if let secondsRemaining { after.append("ETA \(NumberFormat.duration(secondsRemaining))") }
     if case .failed(let message) = status { after.append(message) }
+    // The dashboard stays open after training ends, until the user leaves.
+    switch status {
+    case .finished, .failed: after.append("press q to quit")
+    case .running, .paused, .stopping, .waiting: break
+    }
     return (before, after)
   }
 

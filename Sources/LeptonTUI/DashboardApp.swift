@@ -186,11 +186,8 @@ public final class DashboardApp {
   }
 
   private func draw() {
-    var grid = DashboardView.render(
+    let grid = DashboardView.render(
       state: state, width: terminal.width, height: terminal.height, glyphs: glyphs)
-    if trainingHasEnded {
-      QuitHint.add(to: &grid)
-    }
     terminal.draw(converter.snapshot(of: grid))
   }
 }
