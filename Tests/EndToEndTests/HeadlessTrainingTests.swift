@@ -63,70 +63,80 @@ struct HeadlessTrainingTests {
   }
 
   @Test func interruptKeepsCompletedEpochs() throws {
-    let data = try TemporaryDirectory("lepton-data")
-    let runs = try TemporaryDirectory("lepton-runs")
-    defer {
-      data.remove()
-      runs.remove()
-    }
-    try SyntheticIDX.write(to: data.path, trainCount: 2000, testCount: 100)
-    let (process, output, _) = try LeptonProcess.start([
-      "train", "--data", data.path, "--epochs", "1000", "--runs-dir", runs.path,
-    ])
+    let run = try LongRun()
+    defer { run.remove() }
     // Wait until the first epoch is in the log, then interrupt as Ctrl-C would.
     let deadline = Date().addingTimeInterval(120)
-    var eventsPath: String?
-    while Date() < deadline {
-      if let id = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first {
-        let path = runs.appending(id) + "/events.jsonl"
-        if let text = try? String(contentsOfFile: path, encoding: .utf8),
-          text.contains("\"type\":\"epochEnded\"")
-        {
-          eventsPath = path
-          break
-        }
-      }
+    var epochLogged = false
+    while Date() < deadline && !epochLogged {
+      epochLogged = run.eventsText().contains("\"type\":\"epochEnded\"")
       Thread.sleep(forTimeInterval: 0.1)
     }
-    #expect(eventsPath != nil, "no epoch finished within 120 s")
-    kill(process.processIdentifier, SIGINT)
-    _ = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 128 + SIGINT)
+    #expect(epochLogged, "no epoch finished within 120 s")
+    kill(run.process.processIdentifier, SIGINT)
+    _ = run.output.fileHandleForReading.readDataToEndOfFile()
+    run.process.waitUntilExit()
+    #expect(run.process.terminationStatus == 128 + SIGINT)
 
-    let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
-    let run = try RunLogReader.read(directory: runs.appending(id))
-    #expect(run.status?.status == "interrupted")
-    #expect((run.status?.completedEpochs ?? 0) >= 1)
-    #expect(run.epochs.count == run.status?.completedEpochs)
-    #expect(run.records.last?.type == "runFailed")
-    #expect(run.records.last?.failure?.kind == .interrupted)
+    let stored = try run.read()
+    #expect(stored.status?.status == "interrupted")
+    #expect((stored.status?.completedEpochs ?? 0) >= 1)
+    #expect(stored.epochs.count == stored.status?.completedEpochs)
+    #expect(stored.records.last?.type == "runFailed")
+    #expect(stored.records.last?.failure?.kind == .interrupted)
+  }
+
+  @Test func closedOutputStopsRunCleanly() throws {
+    let run = try LongRun()
+    defer { run.remove() }
+    // Read the first line, then close the pipe, as `lepton train | head -1` does.
+    let firstLine = run.output.fileHandleForReading.availableData
+    #expect(String(decoding: firstLine, as: UTF8.self).hasPrefix("Training "))
+    try run.output.fileHandleForReading.close()
+    run.process.waitUntilExit()
+    #expect(run.process.terminationStatus == 128 + SIGPIPE)
+
+    let stored = try run.read()
+    #expect(stored.status?.status == "interrupted")
+    #expect(stored.records.last?.failure?.kind == .interrupted)
   }
 }
 
-extension HeadlessTrainingTests {
-  @Test func closedOutputStopsRunCleanly() throws {
-    let data = try TemporaryDirectory("lepton-data")
-    let runs = try TemporaryDirectory("lepton-runs")
-    defer {
-      data.remove()
-      runs.remove()
-    }
+/// A headless run of 1,000 epochs on a small data set, started for a test to stop.
+struct LongRun {
+  let data: TemporaryDirectory
+  let runs: TemporaryDirectory
+  let process: Process
+  let output: Pipe
+
+  init() throws {
+    data = try TemporaryDirectory("lepton-data")
+    runs = try TemporaryDirectory("lepton-runs")
     try SyntheticIDX.write(to: data.path, trainCount: 2000, testCount: 100)
-    let (process, output, _) = try LeptonProcess.start([
+    (process, output, _) = try LeptonProcess.start([
       "train", "--data", data.path, "--epochs", "1000", "--runs-dir", runs.path,
     ])
-    // Read the first line, then close the pipe, as `lepton train | head -1` does.
-    let firstLine = output.fileHandleForReading.availableData
-    #expect(String(decoding: firstLine, as: UTF8.self).hasPrefix("Training "))
-    try output.fileHandleForReading.close()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 128 + SIGPIPE)
+  }
 
+  /// Returns the event log's text so far, or "" before the run directory exists.
+  func eventsText() -> String {
+    guard let id = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first else {
+      return ""
+    }
+    return (try? String(contentsOfFile: runs.appending(id) + "/events.jsonl", encoding: .utf8))
+      ?? ""
+  }
+
+  /// Reads the run back from disk.
+  func read() throws -> StoredRun {
     let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
-    let run = try RunLogReader.read(directory: runs.appending(id))
-    #expect(run.status?.status == "interrupted")
-    #expect(run.records.last?.failure?.kind == .interrupted)
+    return try RunLogReader.read(directory: runs.appending(id))
+  }
+
+  func remove() {
+    if process.isRunning { process.terminate() }
+    data.remove()
+    runs.remove()
   }
 }
 
