@@ -115,10 +115,10 @@ public struct LineChart: Sendable {
   /// the finite points widened to a non-zero span. Nil when there are no points.
   ///
   /// Like TensorBoard's outlier setting, the y range of line series ignores the highest
-  /// and lowest `outlierFraction` of their values once there are enough of them, so the
-  /// first steps of training, whose loss is many times the later one, do not squash the
-  /// rest of the curve. Those points are drawn at the edge. Marker points, the per-epoch
-  /// values, always fit.
+  /// and lowest `outlierFraction` of their values once there are enough of them. The
+  /// loss of the first steps is many times the later loss and would otherwise squash
+  /// the rest of the curve. Points outside the range are drawn at its edge, and marker
+  /// points (the per-epoch values) always fit.
   public func resolvedRanges() -> (x: ClosedRange<Double>, y: ClosedRange<Double>)? {
     let points = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
     guard !points.isEmpty || (xRange != nil && yRange != nil) else { return nil }
@@ -136,19 +136,19 @@ public struct LineChart: Sendable {
   /// the line values without the outliers at each end.
   private func yValuesForRange() -> [Double] {
     var lineValues: [Double] = []
-    var kept: [Double] = []
+    var markerValues: [Double] = []
     for entry in series {
       let values = entry.points.filter { $0.x.isFinite && $0.y.isFinite }.map(\.y)
       if entry.kind == .markers {
-        kept += values
+        markerValues += values
       } else {
         lineValues += values
       }
     }
-    guard lineValues.count >= Self.outlierMinimumCount else { return kept + lineValues }
+    guard lineValues.count >= Self.outlierMinimumCount else { return markerValues + lineValues }
     lineValues.sort()
     let cut = Int(Double(lineValues.count) * Self.outlierFraction)
-    return kept + [lineValues[cut], lineValues[lineValues.count - 1 - cut]]
+    return markerValues + [lineValues[cut], lineValues[lineValues.count - 1 - cut]]
   }
 
   /// Draws the chart into `rect`. Nothing is drawn into an empty rectangle.

@@ -14,8 +14,8 @@ final class HeadlessPrinter: TrainingObserver, @unchecked Sendable {
   private let control: TrainingControl
   private var closed = false
 
-  /// Creates a printer that asks `control` to stop the run when standard output is
-  /// closed, as when the output is piped into `head`, so the run is logged as
+  /// Creates a printer that requests a stop through `control` when standard output is
+  /// closed, as when the output is piped into `head`. The run is then logged as
   /// interrupted instead of being killed by SIGPIPE.
   init(control: TrainingControl, interval: TimeInterval = 2) {
     self.control = control
