@@ -24,7 +24,7 @@ public enum ColorRole: Hashable, Sendable {
   case heat(Int)
 
   /// Number of distinct plot line roles.
-  public static let seriesCount = 8
+  public static let seriesCount = 10
   /// Number of distinct heat shades.
   public static let heatLevels = 9
 

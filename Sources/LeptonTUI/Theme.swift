@@ -115,7 +115,7 @@ extension Theme {
       .progressEmpty: ThemeEntry(.indexed(8)),
       .highlight: ThemeEntry(.indexed(11), .bold),
     ]
-    let series: [UInt8] = [14, 13, 11, 10, 9, 12, 7, 208]
+    let series: [UInt8] = [14, 13, 11, 10, 9, 12, 7, 208, 141, 180]
     for (index, color) in series.enumerated() {
       entries[.series(index)] = ThemeEntry(.indexed(color))
     }
