@@ -74,6 +74,7 @@ public enum NumpyFile {
     } else {
       throw RunError.invalidNumpy(path: path, reason: "unsupported format version \(major)")
     }
+
     guard bytes.count >= headerStart + headerLength else {
       throw RunError.invalidNumpy(path: path, reason: "the header is truncated")
     }
@@ -83,6 +84,7 @@ public enum NumpyFile {
       throw RunError.invalidNumpy(path: path, reason: "Fortran order is not supported")
     }
     let shape = try parseShape(header, path: path)
+
     let itemSize: Int
     switch descriptor {
     case "<f4": itemSize = 4

@@ -31,6 +31,7 @@ public enum RunLogReader {
     } catch {
       throw RunError.runNotFound(path: path)
     }
+
     let decoder = EventCoding.makeDecoder()
     var records: [EventRecord] = []
     var skipped: [(line: Int, reason: String)] = []
@@ -52,6 +53,7 @@ public enum RunLogReader {
         skipped.append((lineNumber, "not a valid event record"))
       }
     }
+
     var status: RunStatus?
     if let statusData = try? Data(contentsOf: URL(fileURLWithPath: directory.configPath)) {
       status = try? decoder.decode(RunStatus.self, from: statusData)

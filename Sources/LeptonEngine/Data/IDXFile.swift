@@ -36,6 +36,7 @@ public enum IDXFile {
     else {
       throw DataError.badMagic(path: path, found: magic, expected: expectedMagic)
     }
+
     let headerSize = 4 + 4 * expectedRank
     guard bytes.count >= headerSize else {
       throw DataError.truncatedHeader(path: path, byteCount: bytes.count)
@@ -48,6 +49,7 @@ public enum IDXFile {
         | Int(bytes[offset + 3])
       dimensions.append(value)
     }
+
     // Guard the product against overflow before trusting it as a size.
     var expectedCount = 1
     for dimension in dimensions {
@@ -57,6 +59,7 @@ public enum IDXFile {
       }
       expectedCount = product
     }
+
     let payload = bytes.count - headerSize
     guard payload == expectedCount else {
       throw DataError.sizeMismatch(
