@@ -23,15 +23,16 @@ final class DashboardEndToEndTests {
     try? FileManager.default.removeItem(at: workDirectory)
   }
 
-  /// Returns a shell command that trains, then prints `exit=STATUS` and the terminal modes, so a
-  /// test can check both the exit status and that the terminal was restored. The shell
-  /// traps SIGINT so that Ctrl-C ends only `lepton` and the shell goes on to print.
+  /// Returns a shell command that trains, then prints `exit=STATUS`, the terminal modes
+  /// and `modes-printed` after them, so a test can wait for the whole output and check both
+  /// the exit status and that the terminal was restored. The shell traps SIGINT so that
+  /// Ctrl-C ends only `lepton` and the shell goes on to print.
   private func command(_ options: String) throws -> String {
     let binary = try LeptonProcess.executable.path
     let data = workDirectory.appendingPathComponent("data").path
     let runs = workDirectory.appendingPathComponent("runs").path
     return "sh -c 'trap : INT; \(binary) train --data \(data) --runs-dir \(runs) \(options); "
-      + "echo exit=$?; stty -a; sleep 30'"
+      + "echo exit=$?; stty -a; echo modes-printed; sleep 30'"
   }
 
   private func startSession(_ options: String, width: Int = 120, height: Int = 35) throws
@@ -67,7 +68,7 @@ final class DashboardEndToEndTests {
     try await session.waitFor(text: "PAUSED")
 
     try session.sendKeys("q")
-    let screen = try await session.waitFor(text: "speed ", timeout: .seconds(60))
+    let screen = try await session.waitFor(text: "modes-printed", timeout: .seconds(60))
     #expect(screen.contains("exit=0"))
     #expect(screen.contains("Run saved in"))
     expectTerminalRestored(screen)
@@ -81,7 +82,7 @@ final class DashboardEndToEndTests {
       screen.split(separator: "\n").contains { $0.hasPrefix("│    1 ") || $0.hasPrefix("|    1 ") }
     }
     try session.sendKeys("q")
-    let screen = try await session.waitFor(text: "exit=", timeout: .seconds(60))
+    let screen = try await session.waitFor(text: "modes-printed", timeout: .seconds(60))
     #expect(screen.contains("exit=0"))
     expectTerminalRestored(screen)
 
@@ -105,7 +106,7 @@ final class DashboardEndToEndTests {
 
     try session.sendKeys("C-c")
 
-    let screen = try await session.waitFor(text: "speed ", timeout: .seconds(60))
+    let screen = try await session.waitFor(text: "modes-printed", timeout: .seconds(60))
     #expect(screen.contains("exit=130"))
     expectTerminalRestored(screen)
   }
@@ -121,7 +122,7 @@ final class DashboardEndToEndTests {
     #expect(!stillOpen.contains("exit="))
 
     try session.sendKeys("q")
-    let screen = try await session.waitFor(text: "speed ", timeout: .seconds(30))
+    let screen = try await session.waitFor(text: "modes-printed", timeout: .seconds(30))
     #expect(screen.contains("exit=0"))
     expectTerminalRestored(screen)
   }
@@ -137,7 +138,7 @@ final class DashboardEndToEndTests {
     try await session.waitFor(text: "Confusion matrix")
 
     try session.sendKeys("q")
-    let screen = try await session.waitFor(text: "speed ", timeout: .seconds(60))
+    let screen = try await session.waitFor(text: "modes-printed", timeout: .seconds(60))
     #expect(screen.contains("exit=0"))
   }
 
