@@ -80,6 +80,8 @@ enum TrainCommand {
     // The screen is closed; let the trainer finish its current step and log the stop.
     control.requestStop(reason: ending.stopReason)
     let outcome = result.wait()
+    // Warnings written before the dashboard opened were hidden behind its screen.
+    for warning in theme.warnings { writeError(warning) }
     print(endLine(for: outcome))
     return exitStatus(for: outcome, signal: ending.signal)
   }
