@@ -14,6 +14,12 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
   case emptySet(path: String)
   case shapeMismatch(path: String, found: [Int], expected: [Int])
   case tooFewClassNames(path: String, found: Int)
+  case cifarDataNotFound(directory: String)
+  case missingCIFARFiles(directory: String, missing: [String], expected: [String])
+  case recordSizeMismatch(path: String, byteCount: Int, recordSize: Int)
+  case classNameCountMismatch(path: String, found: Int, expected: Int)
+  case labelBeyondClassNames(
+    path: String, index: Int, label: Int, classCount: Int, namesPath: String)
 
   public var description: String {
     switch self {
@@ -67,6 +73,31 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
       return
         "\(path): lists \(found) class names, but a classifier needs at least 2. "
         + "Write one class name per line."
+    case .cifarDataNotFound(let directory):
+      return
+        "\(directory): no CIFAR binary files found. A CIFAR-10 directory needs "
+        + "\(CIFARFormat.cifar10.requiredFiles(labelKind: .fine).joined(separator: ", ")). "
+        + "A CIFAR-100 directory needs \(CIFARFormat.cifar100.dataFiles.joined(separator: ", ")) "
+        + "and fine_label_names.txt or coarse_label_names.txt. The files may also sit in a "
+        + "cifar-10-batches-bin or cifar-100-binary sub-folder. Extract the binary version "
+        + "(cifar-10-binary.tar.gz or cifar-100-binary.tar.gz) there."
+    case .missingCIFARFiles(let directory, let missing, let expected):
+      return
+        "\(directory): missing \(missing.joined(separator: ", ")). This data set needs "
+        + "\(expected.joined(separator: ", ")). Extract the binary archive again."
+    case .recordSizeMismatch(let path, let byteCount, let recordSize):
+      return
+        "\(path): the file size \(byteCount) bytes is not a multiple of the \(recordSize)-byte "
+        + "CIFAR record. The file is truncated or damaged. Copy it again."
+    case .classNameCountMismatch(let path, let found, let expected):
+      return
+        "\(path): lists \(found) class names, expected \(expected). "
+        + "Write one class name per line, or extract the file from the archive again."
+    case .labelBeyondClassNames(let path, let index, let label, let classCount, let namesPath):
+      return
+        "\(path): label \(label) of record \(index) is out of range 0 to \(classCount - 1) "
+        + "(the classes in \(namesPath)). The file is damaged or belongs to another data set. "
+        + "Copy it again."
     }
   }
 }
