@@ -1,6 +1,6 @@
-/// A convolutional image classifier trained with SGD, running on oneDNN (CPU).
+/// A convolutional image classifier trained with SGD, Adam or AdamW, running on oneDNN (CPU).
 ///
-/// Parameters, gradients and momentum are flat `Float` vectors allocated once. Primitives
+/// Parameters, gradients and optimiser state are flat `Float` vectors allocated once. Primitives
 /// and buffers are built on first use for each batch size and cached, so steady-state steps
 /// allocate nothing in Swift. Use an instance from one thread at a time.
 ///
@@ -20,15 +20,43 @@ public final class Network: @unchecked Sendable {
   let denseSlices: [(weights: ParameterSlice, bias: ParameterSlice)]
   /// Largest `count` that `trainStep` accepts.
   public let batchSize: Int
-  /// Settings used by the next `trainStep`, which may change between steps.
-  public var optimizer: SGDConfiguration
+  /// Optimiser used by the next `trainStep`, which may change between steps.
+  ///
+  /// Changing only hyperparameters such as the learning rate keeps the momentum and moment
+  /// buffers. Switching between SGD, Adam and AdamW zeroes them and restarts the step count.
+  public var optimizerConfiguration: OptimizerConfiguration {
+    didSet {
+      if !optimizerConfiguration.sharesState(with: oldValue) { optimizerState.reset() }
+    }
+  }
+  /// The SGD settings of `optimizerConfiguration`. Setting it selects SGD.
+  ///
+  /// NOTE: For Adam and AdamW, reading returns an `SGDConfiguration` with their learning rate
+  /// and weight decay and zero momentum, which is not the rule that `trainStep` applies.
+  public var optimizer: SGDConfiguration {
+    get {
+      switch optimizerConfiguration {
+      case .sgd(let configuration): configuration
+      case .adam(let configuration):
+        SGDConfiguration(
+          learningRate: configuration.learningRate, momentum: 0,
+          weightDecay: configuration.weightDecay)
+      }
+    }
+    set { optimizerConfiguration = .sgd(newValue) }
+  }
+  /// Learning rate of the next `trainStep`, for schedules to set between steps.
+  public var learningRate: Double {
+    get { optimizerConfiguration.learningRate }
+    set { optimizerConfiguration.learningRate = newValue }
+  }
   let context: DNNLContext
   /// Parameters `[parameterCount]` in `ModelSpec` order, each tensor plain row-major.
   let parameters: UnsafeMutablePointer<Float>
   /// Gradient of the mean loss of the last training step `[parameterCount]`.
   let gradients: UnsafeMutablePointer<Float>
-  /// Momentum buffer `[parameterCount]`.
-  private let velocity: UnsafeMutablePointer<Float>
+  /// Momentum or Adam moment buffers `[parameterCount]`.
+  private let optimizerState: OptimizerState
   private var trainingPlans: [Int: BatchPlan] = [:]
   private var inferencePlans: [Int: BatchPlan] = [:]
 
@@ -47,22 +75,38 @@ public final class Network: @unchecked Sendable {
     optimizer: SGDConfiguration
   ) throws {
     let spec = try ModelSpec(preset: model, inputShape: inputShape, classCount: classCount)
+    try self.init(spec: spec, batchSize: batchSize, seed: seed, optimizer: .sgd(optimizer))
+  }
+
+  /// Builds a preset as the `SGDConfiguration` initialiser does, trained with `optimizer`, for
+  /// example `.adam(AdamConfiguration())` or `.adamW()`.
+  public convenience init(
+    model: String, inputShape: [Int], classCount: Int, batchSize: Int, seed: UInt64,
+    optimizer: OptimizerConfiguration
+  ) throws {
+    let spec = try ModelSpec(preset: model, inputShape: inputShape, classCount: classCount)
     try self.init(spec: spec, batchSize: batchSize, seed: seed, optimizer: optimizer)
   }
 
-  init(spec: ModelSpec, batchSize: Int, seed: UInt64, optimizer: SGDConfiguration) throws {
+  convenience init(
+    spec: ModelSpec, batchSize: Int, seed: UInt64, optimizer: SGDConfiguration
+  ) throws {
+    try self.init(spec: spec, batchSize: batchSize, seed: seed, optimizer: .sgd(optimizer))
+  }
+
+  init(spec: ModelSpec, batchSize: Int, seed: UInt64, optimizer: OptimizerConfiguration) throws {
     guard batchSize >= 1 else {
       throw NetworkError.invalidConfiguration("batch size \(batchSize) must be at least 1")
     }
     self.spec = spec
     self.denseSlices = spec.denseParameterSlices
     self.batchSize = batchSize
-    self.optimizer = optimizer
+    self.optimizerConfiguration = optimizer
     context = try DNNLContext()
     let count = spec.parameterCount
     parameters = allocateFloats(count)
     gradients = allocateFloats(count)
-    velocity = allocateFloats(count)
+    optimizerState = OptimizerState(count: count)
     let initial = spec.initialParameters(seed: seed)
     initial.withUnsafeBufferPointer { source in
       guard let base = source.baseAddress else { return }
@@ -78,7 +122,6 @@ public final class Network: @unchecked Sendable {
     inferencePlans = [:]
     parameters.deallocate()
     gradients.deallocate()
-    velocity.deallocate()
   }
 
   /// One entry per layer: convolutions, ReLUs, poolings, flatten and dense layers.
@@ -86,7 +129,7 @@ public final class Network: @unchecked Sendable {
 
   public var parameterCount: Int { spec.parameterCount }
 
-  /// Runs one SGD step on `count` images (`count <= batchSize`).
+  /// Runs one optimiser step on `count` images (`count <= batchSize`).
   ///
   /// - Parameters:
   ///   - images: `[count, channels, height, width]` normalised floats.
@@ -110,9 +153,7 @@ public final class Network: @unchecked Sendable {
       classes: spec.classCount, batch: count, logits: logits, labels: labelBase,
       probabilities: plan.probabilities, logitGradient: logitGradient)
     try backward(plan: plan, count: count)
-    applySGD(
-      configuration: optimizer, parameters: parameters, gradients: gradients,
-      velocity: velocity, count: parameterCount)
+    optimizerState.apply(optimizerConfiguration, parameters: parameters, gradients: gradients)
     return result
   }
 
