@@ -32,6 +32,10 @@ public struct RunConfig: Sendable, Codable, Equatable {
   public var learningRate: Double
   public var momentum: Double
   public var weightDecay: Double
+  /// The optimiser, such as `sgd (momentum 0.9)` or `adamw`.
+  public var optimizer: String
+  /// The learning-rate schedule, such as `constant` or `cosine`.
+  public var learningRateSchedule: String
   public var seed: UInt64
   public var stepsPerEpoch: Int
   /// Tool and library versions, such as `["lepton": "0.1.0", "onednn": "2.6.3"]`.
@@ -44,8 +48,10 @@ public struct RunConfig: Sendable, Codable, Equatable {
     dataDirectory: String, classNames: [String], inputShape: [Int], trainCount: Int,
     testCount: Int, epochs: Int, batchSize: Int, learningRate: Double, momentum: Double,
     weightDecay: Double, seed: UInt64, stepsPerEpoch: Int, versions: [String: String],
-    startedAt: String
+    startedAt: String, optimizer: String = "sgd", learningRateSchedule: String = "constant"
   ) {
+    self.optimizer = optimizer
+    self.learningRateSchedule = learningRateSchedule
     self.runID = runID
     self.model = model
     self.layers = layers

@@ -70,7 +70,7 @@ enum BenchCommand {
     var classCount = 10
     var source = "random noise"
     if let dataDirectory {
-      let dataset = try IDXDataset.load(directory: dataDirectory)
+      let (_, dataset) = try DatasetLoader.load(directory: dataDirectory)
       let normalization = Normalization.measure(dataset.train.pixels)
       images = normalization.normalizedImages(of: dataset.train)
       labels = dataset.train.labels

@@ -86,3 +86,16 @@ func parseString(_ value: String?, option: String, expected: String) throws -> S
   }
   return value
 }
+
+/// Parses one of the raw values of `Choice`, such as `adamw` for `OptimizerKind`.
+func parseChoice<Choice: RawRepresentable & CaseIterable>(
+  _ value: String?, option: String, as type: Choice.Type
+) throws -> Choice where Choice.RawValue == String {
+  let names = Choice.allCases.map(\.rawValue)
+  let expected = "one of " + names.joined(separator: ", ")
+  guard let value else { throw CommandLineError.missingValue(option: option, expected: expected) }
+  guard let choice = Choice(rawValue: value.lowercased()) else {
+    throw CommandLineError.invalidValue(option: option, value: value, expected: expected)
+  }
+  return choice
+}

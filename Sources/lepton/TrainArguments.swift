@@ -11,9 +11,10 @@ struct TrainArguments: Equatable {
 
   static let valueOptions = [
     "--model", "--data", "--epochs", "--batch", "--lr", "--momentum", "--weight-decay", "--seed",
-    "--limit", "--runs-dir", "--theme",
+    "--limit", "--runs-dir", "--theme", "--optimizer", "--lr-schedule", "--lr-step-epochs",
+    "--lr-gamma",
   ]
-  static let flagOptions = ["--headless"]
+  static let flagOptions = ["--headless", "--nesterov"]
 
   static let help = """
     Usage: lepton train [options]
@@ -24,13 +25,21 @@ struct TrainArguments: Equatable {
 
     Options:
       --model NAME        network preset (default fmnist-cnn)
-      --data DIR          directory with the four IDX files, gzipped or raw
-                          (default \(IDXDataset.defaultDirectory))
+      --data DIR          data directory: four IDX files (gzipped or raw), or
+                          the CIFAR-10 or CIFAR-100 binary files; the format is
+                          detected (default \(IDXDataset.defaultDirectory))
       --epochs N          passes over the training set (default 2)
       --batch N           images per optimisation step (default 64)
-      --lr X              SGD learning rate (default 0.01)
+      --optimizer NAME    sgd, adam or adamw, with PyTorch's rules (default sgd)
+      --lr X              learning rate (default 0.01 for sgd, 0.001 for adam and adamw)
       --momentum X        SGD momentum, 0 to below 1 (default 0.9)
-      --weight-decay X    L2 penalty added to the gradient (default 0)
+      --nesterov          use Nesterov momentum with sgd
+      --weight-decay X    L2 penalty added to the gradient, or for adamw the decoupled
+                          decay (default 0, and 0.01 for adamw)
+      --lr-schedule NAME  constant, step, cosine (to 0 over the run) or onecycle
+                          (the learning rate is the peak) (default constant)
+      --lr-step-epochs N  epochs between decays of the step schedule (default 1)
+      --lr-gamma X        factor of each decay of the step schedule (default 0.1)
       --seed N            seed for initial weights and shuffling (default 42)
       --limit N           train on the first N training images only
       --runs-dir DIR      where run directories are written (default ./runs)
@@ -44,6 +53,7 @@ struct TrainArguments: Equatable {
 
   static func parse(_ arguments: [String]) throws -> TrainArguments {
     var result = TrainArguments()
+    var given: Set<String> = []
     var parser = OptionParser(
       command: "train", arguments: arguments, valueOptions: valueOptions, flagOptions: flagOptions)
     while let token = try parser.next() {
@@ -52,7 +62,20 @@ struct TrainArguments: Equatable {
         throw CommandLineError.unexpectedArgument(argument, command: "train")
       case .option(let name, let value):
         try result.apply(name: name, value: value)
+        given.insert(name)
       }
+    }
+    // Adam and AdamW have PyTorch's own defaults where the user did not choose.
+    if result.options.optimizerKind != .sgd && !given.contains("--lr") {
+      result.options.optimizer.learningRate = 0.001
+    }
+    if result.options.optimizerKind == .adamw && !given.contains("--weight-decay") {
+      result.options.optimizer.weightDecay = 0.01
+    }
+    if result.options.optimizer.nesterov && result.options.optimizerKind != .sgd {
+      throw CommandLineError.invalidValue(
+        option: "--optimizer", value: result.options.optimizerKind.rawValue,
+        expected: "sgd, because --nesterov applies to SGD only")
     }
     return result
   }
@@ -61,6 +84,17 @@ struct TrainArguments: Equatable {
     switch name {
     case "--help", "-h": showHelp = true
     case "--headless": headless = true
+    case "--nesterov": options.optimizer.nesterov = true
+    case "--optimizer":
+      options.optimizerKind = try parseChoice(value, option: name, as: OptimizerKind.self)
+    case "--lr-schedule":
+      options.schedule = try parseChoice(value, option: name, as: ScheduleKind.self)
+    case "--lr-step-epochs":
+      options.scheduleStepEpochs = try parseInteger(value, option: name, range: 1...100_000)
+    case "--lr-gamma":
+      options.scheduleGamma = try parseDouble(
+        value, option: name, range: Double.leastNonzeroMagnitude...1,
+        expected: "a number above 0 and at most 1, such as 0.1")
     case "--model":
       let model = try parseString(value, option: name, expected: "a model name")
       guard Network.presetNames.contains(model) else {

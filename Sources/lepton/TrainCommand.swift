@@ -21,7 +21,8 @@ enum TrainCommand {
       writeError("invalid value for --theme: \(error)")
       return ExitStatus.usage
     }
-    let dataset = try IDXDataset.load(directory: parsed.dataDirectory)
+    let (format, dataset) = try DatasetLoader.load(directory: parsed.dataDirectory)
+    writeError("reading \(format.displayName) data from \(dataset.directory)")
     if let limit = parsed.options.limit, limit > dataset.train.count {
       writeError(
         "--limit \(limit) is more than the \(dataset.train.count) training images; "

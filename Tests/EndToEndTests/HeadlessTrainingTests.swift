@@ -62,6 +62,29 @@ struct HeadlessTrainingTests {
     }
   }
 
+  @Test func adamWithCosineIsLogged() throws {
+    let data = try TemporaryDirectory("lepton-data")
+    let runs = try TemporaryDirectory("lepton-runs")
+    defer {
+      data.remove()
+      runs.remove()
+    }
+    try SyntheticIDX.write(to: data.path, trainCount: 200, testCount: 50)
+    let result = try LeptonProcess.run([
+      "train", "--data", data.path, "--epochs", "1", "--runs-dir", runs.path,
+      "--optimizer", "adamw", "--lr-schedule", "cosine",
+    ])
+    #expect(result.status == 0, "stderr: \(result.standardError)")
+    #expect(result.standardError.contains("reading IDX (MNIST-style) data"))
+    let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
+    let config = try #require(try RunLogReader.read(directory: runs.appending(id)).config)
+    #expect(config.optimizer == "adamw")
+    #expect(config.learningRateSchedule == "cosine")
+    // AdamW's PyTorch defaults apply when --lr and --weight-decay are not given.
+    #expect(config.learningRate == 0.001)
+    #expect(config.weightDecay == 0.01)
+  }
+
   @Test func interruptKeepsCompletedEpochs() throws {
     let run = try LongRun()
     defer { run.remove() }

@@ -15,6 +15,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
   case shapeMismatch(path: String, found: [Int], expected: [Int])
   case tooFewClassNames(path: String, found: Int)
   case cifarDataNotFound(directory: String)
+  case unknownDataFormat(directory: String)
   case missingCIFARFiles(directory: String, missing: [String], expected: [String])
   case recordSizeMismatch(path: String, byteCount: Int, recordSize: Int)
   case classNameCountMismatch(path: String, found: Int, expected: Int)
@@ -73,6 +74,14 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
       return
         "\(path): lists \(found) class names, but a classifier needs at least 2. "
         + "Write one class name per line."
+    case .unknownDataFormat(let directory):
+      return
+        "\(directory): no supported data set found. Lepton reads IDX data "
+        + "(train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
+        + "t10k-labels-idx1-ubyte, each raw or .gz, with an optional classes.txt), CIFAR-10 "
+        + "binary data (data_batch_1.bin to data_batch_5.bin, test_batch.bin, "
+        + "batches.meta.txt) and CIFAR-100 binary data (train.bin, test.bin, "
+        + "fine_label_names.txt). Pass --data DIR with one of these."
     case .cifarDataNotFound(let directory):
       return
         "\(directory): no CIFAR binary files found. A CIFAR-10 directory needs "

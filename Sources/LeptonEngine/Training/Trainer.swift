@@ -86,12 +86,14 @@ public final class Trainer: @unchecked Sendable {
     let train = dataset.train
     let network = try Network(
       model: options.model, inputShape: train.shape, classCount: dataset.classCount,
-      batchSize: options.batchSize, seed: options.seed, optimizer: options.optimizer)
+      batchSize: options.batchSize, seed: options.seed,
+      optimizer: options.optimizerConfiguration)
     let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
     emit(.runStarted(makeConfig(network: network, stepsPerEpoch: stepsPerEpoch, start: runStart)))
 
     let testImages = normalization.normalizedImages(of: dataset.test)
     let shuffler = EpochShuffler(count: train.count, seed: options.seed)
+    let schedule = options.learningRateSchedule(stepsPerEpoch: stepsPerEpoch)
     var batch = BatchBuffer(
       batchSize: options.batchSize, imageSize: train.imageSize, normalization: normalization)
 
@@ -99,8 +101,8 @@ public final class Trainer: @unchecked Sendable {
       progress.epoch = epoch
       progress.step = nil
       let totals = try trainEpoch(
-        epoch, order: shuffler.order(epoch: epoch), network: network, batch: &batch,
-        control: control, progress: &progress)
+        epoch, order: shuffler.order(epoch: epoch), network: network, schedule: schedule,
+        batch: &batch, control: control, progress: &progress)
 
       let evaluationStart = Date()
       let probabilities = try evaluate(network: network, images: testImages)
@@ -142,8 +144,8 @@ public final class Trainer: @unchecked Sendable {
   /// Runs one pass over the training images in `order`, emitting `batchEnded` after
   /// each step. Throws a `RunFailure` on a stop request or a non-finite loss.
   private func trainEpoch(
-    _ epoch: Int, order: [Int32], network: Network, batch: inout BatchBuffer,
-    control: TrainingControl, progress: inout RunProgress
+    _ epoch: Int, order: [Int32], network: Network, schedule: LearningRateSchedule?,
+    batch: inout BatchBuffer, control: TrainingControl, progress: inout RunProgress
   ) throws -> EpochTotals {
     let train = dataset.train
     let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
@@ -163,6 +165,9 @@ public final class Trainer: @unchecked Sendable {
           epoch: epoch, step: step, completedEpochs: progress.completedEpochs)
       }
       progress.step = step
+      if let schedule {
+        network.learningRate = schedule.learningRate(atStep: (epoch - 1) * stepsPerEpoch + step - 1)
+      }
       let first = (step - 1) * options.batchSize
       let count = min(options.batchSize, train.count - first)
       batch.fill(from: train, order: order[first..<(first + count)])
@@ -229,6 +234,7 @@ public final class Trainer: @unchecked Sendable {
       learningRate: options.optimizer.learningRate, momentum: options.optimizer.momentum,
       weightDecay: options.optimizer.weightDecay, seed: options.seed,
       stepsPerEpoch: stepsPerEpoch, versions: Versions.current,
-      startedAt: ISO8601DateFormatter().string(from: start))
+      startedAt: ISO8601DateFormatter().string(from: start),
+      optimizer: options.optimizerDescription, learningRateSchedule: options.scheduleDescription)
   }
 }
