@@ -53,7 +53,7 @@ struct TrainArguments: Equatable {
 
   static func parse(_ arguments: [String]) throws -> TrainArguments {
     var result = TrainArguments()
-    var given: Set<String> = []
+    var givenOptions: Set<String> = []
     var parser = OptionParser(
       command: "train", arguments: arguments, valueOptions: valueOptions, flagOptions: flagOptions)
     while let token = try parser.next() {
@@ -62,14 +62,14 @@ struct TrainArguments: Equatable {
         throw CommandLineError.unexpectedArgument(argument, command: "train")
       case .option(let name, let value):
         try result.apply(name: name, value: value)
-        given.insert(name)
+        givenOptions.insert(name)
       }
     }
     // Adam and AdamW have PyTorch's own defaults where the user did not choose.
-    if result.options.optimizerKind != .sgd && !given.contains("--lr") {
+    if result.options.optimizerKind != .sgd && !givenOptions.contains("--lr") {
       result.options.optimizer.learningRate = 0.001
     }
-    if result.options.optimizerKind == .adamw && !given.contains("--weight-decay") {
+    if result.options.optimizerKind == .adamw && !givenOptions.contains("--weight-decay") {
       result.options.optimizer.weightDecay = 0.01
     }
     if result.options.optimizer.nesterov && result.options.optimizerKind != .sgd {

@@ -5,7 +5,7 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
   case adamw
 }
 
-/// How the learning rate changes over a run.
+/// The rule that changes the learning rate over a run.
 public enum ScheduleKind: String, Sendable, CaseIterable {
   /// The learning rate stays as given.
   case constant
@@ -31,7 +31,8 @@ extension TrainingOptions {
     }
   }
 
-  /// The learning-rate schedule over `stepsPerEpoch * epochs` steps, or nil for a constant rate.
+  /// Returns the learning-rate schedule over `stepsPerEpoch * epochs` steps, or nil for a
+  /// constant rate.
   public func learningRateSchedule(stepsPerEpoch: Int) -> LearningRateSchedule? {
     let rate = optimizer.learningRate
     let totalSteps = max(1, stepsPerEpoch * epochs)

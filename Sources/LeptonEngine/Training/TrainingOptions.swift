@@ -9,8 +9,8 @@ public struct TrainingOptions: Sendable, Equatable {
   public var limit: Int?
   /// Batch size for test-set evaluation; larger batches run faster in inference mode.
   public var evaluationBatchSize: Int
-  /// The optimiser. `optimizer` holds the learning rate and weight decay for every kind,
-  /// and the momentum and Nesterov setting for SGD.
+  /// The optimiser. `optimizer` contains the learning rate and weight decay for every
+  /// kind, and the momentum and Nesterov setting for SGD.
   public var optimizerKind: OptimizerKind = .sgd
   public var schedule: ScheduleKind = .constant
   /// Epochs between decays of the `step` schedule.
