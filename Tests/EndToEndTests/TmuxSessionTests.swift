@@ -57,9 +57,10 @@ struct TmuxSessionTests {
   @Test func resizeChangesPaneSize() async throws {
     let session = try TmuxSession(
       width: 40, height: 10,
-      command: "sh -c 'echo ready; while :; do stty size; sleep 0.2; done'")
+      command: "sh -c 'while :; do stty size; sleep 0.2; done'")
     defer { session.kill() }
-    try await session.waitFor(text: "ready")
+    // The loop prints the size five times a second, so older lines scroll away.
+    try await session.waitFor(text: "10 40")
 
     try session.resize(width: 50, height: 12)
 
