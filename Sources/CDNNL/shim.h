@@ -56,28 +56,34 @@ static inline dnnl_status_t lepton_conv_backward_weights_init(
       pads);
 }
 
-/// Initialises a forward max-pooling descriptor with a square window of size
-/// `kernel`, stride `kernel` and no padding.
-static inline dnnl_status_t lepton_max_pool_forward_init(
-    dnnl_pooling_desc_t *desc, dnnl_prop_kind_t prop_kind, const dnnl_memory_desc_t *src,
-    const dnnl_memory_desc_t *dst, int64_t kernel) {
-  const dnnl_dims_t strides = {kernel, kernel};
-  const dnnl_dims_t kernels = {kernel, kernel};
-  const dnnl_dims_t pads = {0, 0};
-  return dnnl_pooling_forward_desc_init(
-      desc, prop_kind, dnnl_pooling_max, src, dst, strides, kernels, pads, pads);
+/// Initialises a 2-D f32 memory descriptor `[d0, d1]` in the plain row-major `nc` layout.
+static inline dnnl_status_t lepton_md_init_2d(dnnl_memory_desc_t *md, int64_t d0, int64_t d1) {
+  const dnnl_dims_t dims = {d0, d1};
+  return dnnl_memory_desc_init_by_tag(md, 2, dims, dnnl_f32, dnnl_nc);
 }
 
-/// Initialises a backward max-pooling descriptor matching
-/// `lepton_max_pool_forward_init`.
-static inline dnnl_status_t lepton_max_pool_backward_init(
-    dnnl_pooling_desc_t *desc, const dnnl_memory_desc_t *diff_src,
-    const dnnl_memory_desc_t *diff_dst, int64_t kernel) {
-  const dnnl_dims_t strides = {kernel, kernel};
-  const dnnl_dims_t kernels = {kernel, kernel};
+/// Initialises a forward pooling descriptor (`algorithm` max or average) with a square
+/// window of size `kernel`, equal `stride` on both axes and no padding.
+static inline dnnl_status_t lepton_pool_forward_init(
+    dnnl_pooling_desc_t *desc, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t algorithm,
+    const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *dst, int64_t kernel_h,
+    int64_t kernel_w, int64_t stride) {
+  const dnnl_dims_t strides = {stride, stride};
+  const dnnl_dims_t kernels = {kernel_h, kernel_w};
+  const dnnl_dims_t pads = {0, 0};
+  return dnnl_pooling_forward_desc_init(
+      desc, prop_kind, algorithm, src, dst, strides, kernels, pads, pads);
+}
+
+/// Initialises a backward pooling descriptor matching `lepton_pool_forward_init`.
+static inline dnnl_status_t lepton_pool_backward_init(
+    dnnl_pooling_desc_t *desc, dnnl_alg_kind_t algorithm, const dnnl_memory_desc_t *diff_src,
+    const dnnl_memory_desc_t *diff_dst, int64_t kernel_h, int64_t kernel_w, int64_t stride) {
+  const dnnl_dims_t strides = {stride, stride};
+  const dnnl_dims_t kernels = {kernel_h, kernel_w};
   const dnnl_dims_t pads = {0, 0};
   return dnnl_pooling_backward_desc_init(
-      desc, dnnl_pooling_max, diff_src, diff_dst, strides, kernels, pads, pads);
+      desc, algorithm, diff_src, diff_dst, strides, kernels, pads, pads);
 }
 
 /// Returns the implementation name of a primitive descriptor, such as

@@ -22,7 +22,8 @@ struct NetworkAPITests {
   }
 
   @Test func unknownModelListsPresets() {
-    #expect(throws: NetworkError.unknownModel(name: "resnet", presets: ["fmnist-cnn"])) {
+    let presets = ["fmnist-cnn", "fmnist-bn", "cifar-cnn", "lenet5"]
+    #expect(throws: NetworkError.unknownModel(name: "resnet", presets: presets)) {
       _ = try Network(
         model: "resnet", inputShape: [1, 28, 28], classCount: 10, batchSize: 8, seed: 1,
         optimizer: SGDConfiguration())
@@ -50,15 +51,17 @@ struct NetworkAPITests {
   }
 
   @Test func heInitialisationScale() throws {
-    let spec = try ModelSpec(preset: "fmnist-cnn", inputShape: [1, 28, 28], classCount: 10)
+    let spec = try ModelSpec(model: "fmnist-cnn", inputShape: [1, 28, 28], classCount: 10)
     let parameters = spec.initialParameters(seed: 5)
-    let dense = spec.denseParameterSlices[0]
-    let weights = parameters[dense.weights.offset..<(dense.weights.offset + dense.weights.count)]
+    let denseLayer = try #require(spec.layers.first { $0.kind == .dense(units: 128) })
+    let denseWeights = try #require(denseLayer.weights)
+    let denseBias = try #require(denseLayer.bias)
+    let weights = parameters[denseWeights.range]
     let variance = weights.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(weights.count)
     let expected = 2.0 / 3136
     // 401,408 samples put the sample variance within about 0.5% of the true one.
     #expect(abs(variance / expected - 1) < 0.02, "variance \(variance), expected \(expected)")
-    let bias = parameters[dense.bias.offset..<(dense.bias.offset + dense.bias.count)]
+    let bias = parameters[denseBias.range]
     #expect(bias.allSatisfy { $0 == 0 })
   }
 
@@ -160,9 +163,9 @@ struct NetworkAPITests {
   @Test func primitivesUseOptimisedKernels() throws {
     let network = try makePreset()
     let implementations =
-      try network.plan(count: 8, training: true).stack.implementations
-      + network.plan(count: 100, training: false).stack.implementations
-    #expect(implementations.contains { $0.hasPrefix("conv2 backward data") })
+      try network.plan(count: 8, training: true).implementations
+      + network.plan(count: 100, training: false).implementations
+    #expect(implementations.contains { $0.hasPrefix("conv64k3p1 (layer 4) backward data") })
     #expect(implementations.count >= 20, "training and inference primitives: \(implementations)")
     for line in implementations {
       #expect(!line.contains("ref"), "reference kernel chosen: \(line)")

@@ -164,8 +164,8 @@ struct OptimizerTests {
   /// Builds the small two-block model used by the agreement tests, with Adam.
   func makeAdamNetwork(_ configuration: AdamConfiguration) throws -> Network {
     let spec = try ModelSpec(
-      name: "small", inputShape: [2, 12, 10], convChannels: [6, 10], hiddenWidths: [7],
-      classCount: 4)
+      name: "small", specification: "conv6k3p1-relu-pool2-conv10k3p1-relu-pool2-dense7-relu-dense4",
+      inputShape: [2, 12, 10], classCount: 4)
     return try Network(spec: spec, batchSize: 5, seed: 11, optimizer: .adam(configuration))
   }
 

@@ -238,3 +238,12 @@ final class Primitive {
     arguments.deallocate()
   }
 }
+
+/// Returns a 2-D f32 memory descriptor `[d0, d1]`, plain row-major.
+func memoryDescriptor2D(_ d0: Int, _ d1: Int) throws -> dnnl_memory_desc_t {
+  var descriptor = dnnl_memory_desc_t()
+  try checkDNNL(
+    lepton_md_init_2d(&descriptor, Int64(d0), Int64(d1)),
+    "dnnl_memory_desc_init_by_tag [\(d0), \(d1)]")
+  return descriptor
+}

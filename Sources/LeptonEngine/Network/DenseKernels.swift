@@ -4,6 +4,16 @@ import Foundation
 private let noTranspose = CChar(UInt8(ascii: "N"))
 private let transpose = CChar(UInt8(ascii: "T"))
 
+/// Sizes of a fully connected layer `y = x W^T + b` with `W` of shape `[outputs, inputs]`.
+struct DenseShape {
+  var inputs: Int
+  var outputs: Int
+  /// Whether ReLU follows the layer inside it.
+  var appliesReLU: Bool
+  /// The layer's name in error messages.
+  var name: String
+}
+
 /// Computes `output = input * weights^T + bias`, then ReLU if the layer has one, with one
 /// `dnnl_sgemm` call (row-major).
 ///
@@ -12,10 +22,9 @@ private let transpose = CChar(UInt8(ascii: "T"))
 ///   - weights: `[layer.outputs, layer.inputs]`.
 ///   - bias: `[layer.outputs]`.
 ///   - output: `[batch, layer.outputs]`.
-///   - layerIndex: Zero-based position of the layer, used in error messages.
 func denseForward(
-  layer: DenseSpec, batch: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-  bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, layerIndex: Int
+  _ layer: DenseShape, batch: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+  bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
 ) throws {
   let inputs = Int64(layer.inputs)
   let outputs = Int64(layer.outputs)
@@ -23,7 +32,7 @@ func denseForward(
     dnnl_sgemm(
       noTranspose, transpose, Int64(batch), outputs, inputs, 1, input, inputs, weights, inputs,
       0, output, outputs),
-    "dnnl_sgemm (dense\(layerIndex + 1) forward)")
+    "dnnl_sgemm (\(layer.name) forward)")
   let width = layer.outputs
   for row in 0..<batch {
     let values = output + row * width
@@ -48,12 +57,11 @@ func denseForward(
 ///   - weightGradient: `[layer.outputs, layer.inputs]`, overwritten.
 ///   - biasGradient: `[layer.outputs]`, overwritten.
 ///   - inputGradient: `[batch, layer.inputs]`, overwritten, or nil to skip.
-///   - layerIndex: Zero-based position of the layer, used in error messages.
 func denseBackward(
-  layer: DenseSpec, batch: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+  _ layer: DenseShape, batch: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
   output: UnsafePointer<Float>, outputGradient: UnsafeMutablePointer<Float>,
   weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
-  inputGradient: UnsafeMutablePointer<Float>?, layerIndex: Int
+  inputGradient: UnsafeMutablePointer<Float>?
 ) throws {
   let width = layer.outputs
   let count = batch * width
@@ -72,14 +80,14 @@ func denseBackward(
     dnnl_sgemm(
       transpose, noTranspose, outputs, inputs, Int64(batch), 1, outputGradient, outputs, input,
       inputs, 0, weightGradient, inputs),
-    "dnnl_sgemm (dense\(layerIndex + 1) weight gradient)")
+    "dnnl_sgemm (\(layer.name) weight gradient)")
   if let inputGradient {
     // dX [batch, inputs] = dY [batch, outputs] * W [outputs, inputs]
     try checkDNNL(
       dnnl_sgemm(
         noTranspose, noTranspose, Int64(batch), inputs, outputs, 1, outputGradient, outputs,
         weights, inputs, 0, inputGradient, inputs),
-      "dnnl_sgemm (dense\(layerIndex + 1) input gradient)")
+      "dnnl_sgemm (\(layer.name) input gradient)")
   }
 }
 

@@ -16,8 +16,6 @@ public final class Network: @unchecked Sendable {
   private static let planCacheLimit = 3
 
   let spec: ModelSpec
-  /// `spec.denseParameterSlices`, computed once because every step reads it.
-  let denseSlices: [(weights: ParameterSlice, bias: ParameterSlice)]
   /// Largest `count` that `trainStep` accepts.
   public let batchSize: Int
   /// Optimiser used by the next `trainStep`, which may change between steps.
@@ -55,36 +53,43 @@ public final class Network: @unchecked Sendable {
   let parameters: UnsafeMutablePointer<Float>
   /// Gradient of the mean loss of the last training step `[parameterCount]`.
   let gradients: UnsafeMutablePointer<Float>
+  /// Running means and variances of the batch normalisations `[spec.bufferCount]`.
+  let buffers: UnsafeMutablePointer<Float>
+  /// Draws dropout masks, shared by every plan.
+  private let random: RandomSource
   /// Momentum or Adam moment buffers `[parameterCount]`.
-  private let optimizerState: OptimizerState
+  let optimizerState: OptimizerState
   private var trainingPlans: [Int: BatchPlan] = [:]
   private var inferencePlans: [Int: BatchPlan] = [:]
 
-  /// Builds a preset with He-initialised weights and zero biases.
+  /// Builds a preset or a model specification string with He-initialised weights.
   ///
   /// - Parameters:
-  ///   - model: A name from `presetNames`. `"fmnist-cnn"` has two 3x3 convolution blocks
-  ///     of 32 and 64 channels. Each block ends with ReLU and 2x2 max pooling. A dense layer
-  ///     of 128 with ReLU and a dense output layer follow.
+  ///   - model: A name from `presetNames` or a specification string such as
+  ///     `conv32k3p1-bn-relu-pool2-dense10` (the grammar is in the README). `"fmnist-cnn"`
+  ///     has two 3x3 convolution blocks of 32 and 64 channels. Each block ends with ReLU and
+  ///     2x2 max pooling. A dense layer of 128 with ReLU and a dense output layer follow.
   ///   - inputShape: Image shape `[channels, height, width]`.
-  ///   - seed: Seed of the weight initialisation. Equal seeds give equal weights.
-  /// - Throws: `NetworkError.unknownModel` listing the presets, `.invalidConfiguration`, or
-  ///   `.dnnlFailed` if oneDNN cannot build the training primitives.
+  ///   - seed: Seed of the weight initialisation and the dropout masks. Equal seeds give equal
+  ///     weights.
+  /// - Throws: `NetworkError.unknownModel` listing the presets, `.invalidModelSpec` naming the
+  ///   token at fault, `.invalidConfiguration`, or `.dnnlFailed` if oneDNN cannot build the
+  ///   training primitives.
   public convenience init(
     model: String, inputShape: [Int], classCount: Int, batchSize: Int, seed: UInt64,
     optimizer: SGDConfiguration
   ) throws {
-    let spec = try ModelSpec(preset: model, inputShape: inputShape, classCount: classCount)
+    let spec = try ModelSpec(model: model, inputShape: inputShape, classCount: classCount)
     try self.init(spec: spec, batchSize: batchSize, seed: seed, optimizer: .sgd(optimizer))
   }
 
-  /// Builds a preset as the `SGDConfiguration` initialiser does, trained with `optimizer`, for
+  /// Builds a model as the `SGDConfiguration` initialiser does, trained with `optimizer`, for
   /// example `.adam(AdamConfiguration())` or `.adamW()`.
   public convenience init(
     model: String, inputShape: [Int], classCount: Int, batchSize: Int, seed: UInt64,
     optimizer: OptimizerConfiguration
   ) throws {
-    let spec = try ModelSpec(preset: model, inputShape: inputShape, classCount: classCount)
+    let spec = try ModelSpec(model: model, inputShape: inputShape, classCount: classCount)
     try self.init(spec: spec, batchSize: batchSize, seed: seed, optimizer: optimizer)
   }
 
@@ -99,7 +104,6 @@ public final class Network: @unchecked Sendable {
       throw NetworkError.invalidConfiguration("batch size \(batchSize) must be at least 1")
     }
     self.spec = spec
-    self.denseSlices = spec.denseParameterSlices
     self.batchSize = batchSize
     self.optimizerConfiguration = optimizer
     context = try DNNLContext()
@@ -107,11 +111,10 @@ public final class Network: @unchecked Sendable {
     parameters = allocateFloats(count)
     gradients = allocateFloats(count)
     optimizerState = OptimizerState(count: count)
-    let initial = spec.initialParameters(seed: seed)
-    initial.withUnsafeBufferPointer { source in
-      guard let base = source.baseAddress else { return }
-      parameters.update(from: base, count: count)
-    }
+    buffers = allocateFloats(spec.bufferCount)
+    random = RandomSource(seed: seed ^ 0x5EED_D80F)
+    copy(spec.initialParameters(seed: seed), to: parameters)
+    copy(spec.initialBuffers(), to: buffers)
     // Build the full-batch plan now so that layout or primitive errors surface here.
     _ = try plan(count: batchSize, training: true)
   }
@@ -122,9 +125,11 @@ public final class Network: @unchecked Sendable {
     inferencePlans = [:]
     parameters.deallocate()
     gradients.deallocate()
+    buffers.deallocate()
   }
 
-  /// One entry per layer: convolutions, ReLUs, poolings, flatten and dense layers.
+  /// One entry per layer, named by its specification token, with a flatten before the first
+  /// dense layer.
   public var layers: [LayerSummary] { spec.layerSummaries }
 
   public var parameterCount: Int { spec.parameterCount }
@@ -146,13 +151,13 @@ public final class Network: @unchecked Sendable {
     let labelBase = try validate(images: images, labels: labels, count: count)
     let plan = try plan(count: count, training: true)
     let logits = try forward(plan: plan, images: images, count: count)
-    guard let logitGradient = plan.denseGradients.last else {
-      preconditionFailure("training plans have one gradient buffer per dense layer")
+    guard let logitGradient = plan.logitGradient else {
+      preconditionFailure("training plans have a gradient for the logits")
     }
     let result = softmaxCrossEntropy(
       classes: spec.classCount, batch: count, logits: logits, labels: labelBase,
       probabilities: plan.probabilities, logitGradient: logitGradient)
-    try backward(plan: plan, count: count)
+    try plan.backward(context)
     optimizerState.apply(optimizerConfiguration, parameters: parameters, gradients: gradients)
     return result
   }
@@ -223,10 +228,57 @@ public final class Network: @unchecked Sendable {
       plans = plans.filter { $0.key == batchSize }
     }
     let plan = try BatchPlan(
-      spec: spec, batchSize: count, parameters: parameters,
-      gradients: training ? gradients : nil, context: context)
+      spec: spec, batchSize: count, training: training,
+      storage: NetworkStorage(
+        parameters: parameters, gradients: gradients, buffers: buffers, random: random),
+      context: context)
     plans[count] = plan
     if training { trainingPlans = plans } else { inferencePlans = plans }
     return plan
+  }
+
+  /// Copies `images` into the plan's input, runs every forward step and returns the logits
+  /// `[count, classCount]`, which live in `plan` until its next use.
+  func forward(
+    plan: BatchPlan, images: UnsafeBufferPointer<Float>, count: Int
+  ) throws -> UnsafeMutablePointer<Float> {
+    precondition(plan.batchSize == count, "plans are built for one exact batch size")
+    guard let imageBase = images.baseAddress else {
+      throw NetworkError.bufferTooSmall(name: "images", required: count, actual: 0)
+    }
+    plan.input.floats.update(from: imageBase, count: count * spec.imageCount)
+    try plan.forward(context)
+    return plan.logits
+  }
+
+  /// Copy of the parameters `[parameterCount]` in `ModelSpec` order.
+  var parameterVector: [Float] {
+    get { Array(UnsafeBufferPointer(start: parameters, count: parameterCount)) }
+    set {
+      precondition(newValue.count == parameterCount, "parameter vector length mismatch")
+      copy(newValue, to: parameters)
+    }
+  }
+
+  /// Copy of the running statistics `[spec.bufferCount]`.
+  var bufferVector: [Float] {
+    get { Array(UnsafeBufferPointer(start: buffers, count: spec.bufferCount)) }
+    set {
+      precondition(newValue.count == spec.bufferCount, "buffer vector length mismatch")
+      copy(newValue, to: buffers)
+    }
+  }
+
+  /// Copy of the gradients of the last training step `[parameterCount]`.
+  var gradientVector: [Float] {
+    Array(UnsafeBufferPointer(start: gradients, count: parameterCount))
+  }
+}
+
+/// Copies every element of `values` to `destination`.
+private func copy(_ values: [Float], to destination: UnsafeMutablePointer<Float>) {
+  values.withUnsafeBufferPointer { source in
+    guard let base = source.baseAddress else { return }
+    destination.update(from: base, count: source.count)
   }
 }

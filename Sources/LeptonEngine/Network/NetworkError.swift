@@ -2,6 +2,8 @@
 public enum NetworkError: Error, CustomStringConvertible, Equatable {
   /// The model name is not one of the presets in `Network.presetNames`.
   case unknownModel(name: String, presets: [String])
+  /// A model specification string has a token that is not a layer or does not fit its input.
+  case invalidModelSpec(specification: String, token: String, reason: String)
   /// The input shape, class count, batch size or another model setting is invalid.
   case invalidConfiguration(String)
   /// A step received `count` images, but the network accepts 1 through `maximum`.
@@ -17,6 +19,8 @@ public enum NetworkError: Error, CustomStringConvertible, Equatable {
     switch self {
     case .unknownModel(let name, let presets):
       return "unknown model '\(name)'; available presets: \(presets.joined(separator: ", "))"
+    case .invalidModelSpec(let specification, let token, let reason):
+      return "invalid model '\(specification)' at '\(token)': \(reason)"
     case .invalidConfiguration(let message):
       return "invalid network configuration: \(message)"
     case .invalidBatchCount(let count, let maximum):

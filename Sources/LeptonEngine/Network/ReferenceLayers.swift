@@ -1,6 +1,6 @@
 import Foundation
 
-/// Sizes of a stride-1 2-D convolution with symmetric zero padding, NCHW.
+/// Sizes of a 2-D convolution with equal strides and symmetric zero padding, NCHW.
 struct ConvGeometry: Equatable {
   var batch: Int
   var inputChannels: Int
@@ -9,9 +9,10 @@ struct ConvGeometry: Equatable {
   var outputChannels: Int
   var kernelSize: Int
   var padding: Int
+  var stride = 1
 
-  var outputHeight: Int { height + 2 * padding - kernelSize + 1 }
-  var outputWidth: Int { width + 2 * padding - kernelSize + 1 }
+  var outputHeight: Int { (height + 2 * padding - kernelSize) / stride + 1 }
+  var outputWidth: Int { (width + 2 * padding - kernelSize) / stride + 1 }
 }
 
 /// Plain-loop implementations of every layer in `Double`, NCHW and row-major, used as the
@@ -38,8 +39,8 @@ enum ReferenceLayers {
             for c in 0..<g.inputChannels {
               for ky in 0..<g.kernelSize {
                 for kx in 0..<g.kernelSize {
-                  let iy = y + ky - g.padding
-                  let ix = x + kx - g.padding
+                  let iy = y * g.stride + ky - g.padding
+                  let ix = x * g.stride + kx - g.padding
                   guard iy >= 0, iy < g.height, ix >= 0, ix < g.width else { continue }
                   let inputIndex = ((n * g.inputChannels + c) * g.height + iy) * g.width + ix
                   let weightIndex =
@@ -78,8 +79,8 @@ enum ReferenceLayers {
             for c in 0..<g.inputChannels {
               for ky in 0..<g.kernelSize {
                 for kx in 0..<g.kernelSize {
-                  let iy = y + ky - g.padding
-                  let ix = x + kx - g.padding
+                  let iy = y * g.stride + ky - g.padding
+                  let ix = x * g.stride + kx - g.padding
                   guard iy >= 0, iy < g.height, ix >= 0, ix < g.width else { continue }
                   let inputIndex = ((n * g.inputChannels + c) * g.height + iy) * g.width + ix
                   let weightIndex =
@@ -107,14 +108,14 @@ enum ReferenceLayers {
     zip(output, outputGradient).map { $0 > 0 ? $1 : 0 }
   }
 
-  /// Returns the `pool x pool` max pooling with stride `pool` of `input`
-  /// `[batch, channels, height, width]` as `[batch, channels, height / pool, width / pool]`,
-  /// and for each output the flat input index of its maximum (the first one on ties).
+  /// Returns the max pooling of `input` `[batch, channels, height, width]` with a square
+  /// `kernel` window and `stride`, and for each output the flat input index of its maximum
+  /// (the first one on ties).
   static func maxPoolForward(
-    input: [Double], batch: Int, channels: Int, height: Int, width: Int, pool: Int
+    input: [Double], batch: Int, channels: Int, height: Int, width: Int, kernel: Int, stride: Int
   ) -> (output: [Double], argmax: [Int]) {
-    let outputHeight = height / pool
-    let outputWidth = width / pool
+    let outputHeight = (height - kernel) / stride + 1
+    let outputWidth = (width - kernel) / stride + 1
     var output: [Double] = []
     var argmax: [Int] = []
     output.reserveCapacity(batch * channels * outputHeight * outputWidth)
@@ -122,10 +123,10 @@ enum ReferenceLayers {
       for y in 0..<outputHeight {
         for x in 0..<outputWidth {
           var best = -Double.infinity
-          var bestIndex = plane * height * width + y * pool * width + x * pool
-          for py in 0..<pool {
-            for px in 0..<pool {
-              let index = (plane * height + y * pool + py) * width + x * pool + px
+          var bestIndex = 0
+          for py in 0..<kernel {
+            for px in 0..<kernel {
+              let index = (plane * height + y * stride + py) * width + x * stride + px
               if input[index] > best {
                 best = input[index]
                 bestIndex = index
@@ -138,6 +139,150 @@ enum ReferenceLayers {
       }
     }
     return (output, argmax)
+  }
+
+  /// Returns the average pooling of `input` `[batch, channels, height, width]` with a
+  /// `kernelHeight x kernelWidth` window and `stride`. A window covering the whole plane is
+  /// global average pooling.
+  static func averagePoolForward(
+    input: [Double], planes: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int,
+    stride: Int
+  ) -> [Double] {
+    let outputHeight = (height - kernelHeight) / stride + 1
+    let outputWidth = (width - kernelWidth) / stride + 1
+    let area = Double(kernelHeight * kernelWidth)
+    var output: [Double] = []
+    for plane in 0..<planes {
+      for y in 0..<outputHeight {
+        for x in 0..<outputWidth {
+          var sum = 0.0
+          for py in 0..<kernelHeight {
+            for px in 0..<kernelWidth {
+              let row: Int = plane * height + y * stride + py
+              sum += input[row * width + x * stride + px]
+            }
+          }
+          output.append(sum / area)
+        }
+      }
+    }
+    return output
+  }
+
+  /// Returns the average-pooling input gradient: each output gradient is shared equally by
+  /// the positions of its window.
+  static func averagePoolBackward(
+    outputGradient: [Double], planes: Int, height: Int, width: Int, kernelHeight: Int,
+    kernelWidth: Int, stride: Int
+  ) -> [Double] {
+    let outputHeight = (height - kernelHeight) / stride + 1
+    let outputWidth = (width - kernelWidth) / stride + 1
+    let area = Double(kernelHeight * kernelWidth)
+    var inputGradient = [Double](repeating: 0, count: planes * height * width)
+    for plane in 0..<planes {
+      for y in 0..<outputHeight {
+        for x in 0..<outputWidth {
+          let share = outputGradient[(plane * outputHeight + y) * outputWidth + x] / area
+          for py in 0..<kernelHeight {
+            for px in 0..<kernelWidth {
+              let row: Int = plane * height + y * stride + py
+              inputGradient[row * width + x * stride + px] += share
+            }
+          }
+        }
+      }
+    }
+    return inputGradient
+  }
+
+  /// Per-channel statistics of a batch normalisation forward pass.
+  struct BatchNormTrace {
+    /// Mean `[channels]` used to normalise.
+    var mean: [Double]
+    /// Biased variance `[channels]` used to normalise.
+    var variance: [Double]
+    /// Normalised input before scale and shift, the shape of the input.
+    var normalized: [Double]
+  }
+
+  /// Returns `scale * (x - mean) / sqrt(variance + epsilon) + shift` per channel of `input`
+  /// `[batch, channels, spatial]`, with the batch's own statistics, or with `statistics`
+  /// (mean and variance) for inference.
+  static func batchNormForward(
+    input: [Double], batch: Int, channels: Int, spatial: Int, scale: [Double], shift: [Double],
+    epsilon: Double, statistics: (mean: [Double], variance: [Double])? = nil
+  ) -> (output: [Double], trace: BatchNormTrace) {
+    let perChannel = Double(batch * spatial)
+    var mean = [Double](repeating: 0, count: channels)
+    var variance = [Double](repeating: 0, count: channels)
+    func index(_ n: Int, _ c: Int, _ s: Int) -> Int { (n * channels + c) * spatial + s }
+    if let statistics {
+      mean = statistics.mean
+      variance = statistics.variance
+    } else {
+      for c in 0..<channels {
+        var sum = 0.0
+        for n in 0..<batch { for s in 0..<spatial { sum += input[index(n, c, s)] } }
+        mean[c] = sum / perChannel
+        var squares = 0.0
+        for n in 0..<batch {
+          for s in 0..<spatial {
+            let centred = input[index(n, c, s)] - mean[c]
+            squares += centred * centred
+          }
+        }
+        variance[c] = squares / perChannel
+      }
+    }
+    var normalized = [Double](repeating: 0, count: input.count)
+    var output = [Double](repeating: 0, count: input.count)
+    for n in 0..<batch {
+      for c in 0..<channels {
+        let inverse = 1 / (variance[c] + epsilon).squareRoot()
+        for s in 0..<spatial {
+          let position = index(n, c, s)
+          normalized[position] = (input[position] - mean[c]) * inverse
+          output[position] = scale[c] * normalized[position] + shift[c]
+        }
+      }
+    }
+    return (output, BatchNormTrace(mean: mean, variance: variance, normalized: normalized))
+  }
+
+  /// Returns the training-mode batch normalisation gradients with respect to the input, the
+  /// scale `[channels]` and the shift `[channels]`.
+  static func batchNormBackward(
+    outputGradient: [Double], trace: BatchNormTrace, batch: Int, channels: Int, spatial: Int,
+    scale: [Double], epsilon: Double
+  ) -> (input: [Double], scale: [Double], shift: [Double]) {
+    let perChannel = Double(batch * spatial)
+    var scaleGradient = [Double](repeating: 0, count: channels)
+    var shiftGradient = [Double](repeating: 0, count: channels)
+    func index(_ n: Int, _ c: Int, _ s: Int) -> Int { (n * channels + c) * spatial + s }
+    for n in 0..<batch {
+      for c in 0..<channels {
+        for s in 0..<spatial {
+          let position = index(n, c, s)
+          shiftGradient[c] += outputGradient[position]
+          scaleGradient[c] += outputGradient[position] * trace.normalized[position]
+        }
+      }
+    }
+    // dx = scale / sigma * (dy - mean(dy) - xhat * mean(dy * xhat)), per channel.
+    var inputGradient = [Double](repeating: 0, count: outputGradient.count)
+    for n in 0..<batch {
+      for c in 0..<channels {
+        let inverse = 1 / (trace.variance[c] + epsilon).squareRoot()
+        for s in 0..<spatial {
+          let position = index(n, c, s)
+          inputGradient[position] =
+            scale[c] * inverse
+            * (outputGradient[position] - shiftGradient[c] / perChannel
+              - trace.normalized[position] * scaleGradient[c] / perChannel)
+        }
+      }
+    }
+    return (inputGradient, scaleGradient, shiftGradient)
   }
 
   /// Returns the max-pooling input gradient `[inputCount]`: each output gradient goes to
