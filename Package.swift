@@ -11,12 +11,13 @@ let package = Package(
 
     .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
     .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+    .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
     // MARK: - Layers: metrics <- engine <- runs <- render <- tui <- lepton
 
     .target(name: "LeptonMetrics"),
-    .target(name: "LeptonEngine", dependencies: ["LeptonMetrics", "CDNNL", "CZlib"]),
+    .target(name: "LeptonEngine", dependencies: ["LeptonMetrics", "CDNNL", "CZlib", "CPNG"]),
     .target(name: "LeptonRuns", dependencies: ["LeptonEngine", "LeptonMetrics"]),
     .target(name: "LeptonRender", dependencies: ["LeptonEngine", "LeptonMetrics"]),
     .target(name: "LeptonTUI", dependencies: ["LeptonRender", "LeptonEngine", "CNCurses"]),

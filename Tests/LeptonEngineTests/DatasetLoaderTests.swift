@@ -45,6 +45,7 @@ struct DatasetLoaderTests {
     #expect(message.contains("t10k-images-idx3-ubyte"))
     #expect(message.contains("data_batch_1.bin"))
     #expect(message.contains("fine_label_names.txt"))
+    #expect(message.contains("train/<class>/*.png"))
   }
 
   @Test func reportsMissingDirectory() {

@@ -21,6 +21,14 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
   case classNameCountMismatch(path: String, found: Int, expected: Int)
   case labelBeyondClassNames(
     path: String, index: Int, label: Int, classCount: Int, namesPath: String)
+  case notPNG(path: String)
+  case corruptPNG(path: String, reason: String)
+  case pngTooLarge(path: String, width: Int, height: Int, maxBytes: Int)
+  case missingSplitFolder(path: String)
+  case tooFewClassFolders(path: String, found: [String])
+  case classFoldersMismatch(testPath: String, trainPath: String, missing: [String], extra: [String])
+  case noPNGFiles(path: String)
+  case imageShapeMismatch(path: String, found: [Int], expected: [Int], firstPath: String)
 
   public var description: String {
     switch self {
@@ -80,8 +88,10 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         + "(train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
         + "t10k-labels-idx1-ubyte, each raw or .gz, with an optional classes.txt), CIFAR-10 "
         + "binary data (data_batch_1.bin to data_batch_5.bin, test_batch.bin, "
-        + "batches.meta.txt) and CIFAR-100 binary data (train.bin, test.bin, "
-        + "fine_label_names.txt). Pass --data DIR with one of these."
+        + "batches.meta.txt), CIFAR-100 binary data (train.bin, test.bin, "
+        + "fine_label_names.txt) and image folders (train/<class>/*.png and "
+        + "test/<class>/*.png, with the same class folders in both). "
+        + "Pass --data DIR with one of these."
     case .cifarDataNotFound(let directory):
       return
         "\(directory): no CIFAR binary files found. A CIFAR-10 directory needs "
@@ -107,8 +117,62 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         "\(path): label \(label) of record \(index) is out of range 0 to \(classCount - 1) "
         + "(the classes in \(namesPath)). The file is damaged or belongs to another data set. "
         + "Copy it again."
+    case .notPNG(let path):
+      return
+        "\(path): not a PNG file (it does not start with the PNG signature). "
+        + "Convert it to PNG or move it out of the data folder."
+    case .corruptPNG(let path, let reason):
+      return
+        "\(path): invalid or truncated PNG data (libpng: \(reason)). "
+        + "Copy or export the image again."
+    case .pngTooLarge(let path, let width, let height, let maxBytes):
+      return
+        "\(path): the image is \(width)x\(height) pixels, more than the "
+        + "\(maxBytes >> 20) MiB that one decoded image may take. Resize it."
+    case .missingSplitFolder(let path):
+      return
+        "\(path): folder not found. An image folder data set needs train/<class>/*.png "
+        + "and test/<class>/*.png, with the same class folders in both."
+    case .tooFewClassFolders(let path, let found):
+      let foundText =
+        found.isEmpty
+        ? "contains no class folders"
+        : "contains only the class folder \(found.joined(separator: ", "))"
+      return
+        "\(path): \(foundText), but a classifier needs at least 2 classes. "
+        + "Put the PNG images of each class in a folder named after the class, "
+        + "such as \(path)/cat/0001.png."
+    case .classFoldersMismatch(let testPath, let trainPath, let missing, let extra):
+      var message = "\(testPath): the class folders differ from those in \(trainPath)."
+      if !missing.isEmpty {
+        message += " The test folder lacks \(missing.joined(separator: ", "))."
+      }
+      if !extra.isEmpty {
+        message +=
+          " The test folder has \(extra.joined(separator: ", ")), which the training "
+          + "folder lacks."
+      }
+      return
+        message + " Both need the same class folders, each with at least one PNG image."
+    case .noPNGFiles(let path):
+      return
+        "\(path): no .png files found. Every class folder in train and test needs at "
+        + "least one PNG image. Add images, or remove the class folder from both."
+    case .imageShapeMismatch(let path, let found, let expected, let firstPath):
+      return
+        "\(path): the image is \(describeImageShape(found)), but the first image, "
+        + "\(firstPath), is \(describeImageShape(expected)). All images need the same "
+        + "size and channel count, so resize them or convert them all to RGB or all to "
+        + "grayscale."
     }
   }
+}
+
+/// Describes `[channels, height, width]` as width x height and a channel count.
+private func describeImageShape(_ shape: [Int]) -> String {
+  guard shape.count == 3 else { return "\(shape)" }
+  let channels = shape[0] == 1 ? "1 channel" : "\(shape[0]) channels"
+  return "\(shape[2])x\(shape[1]) pixels (width x height) with \(channels)"
 }
 
 private func hex(_ value: UInt32) -> String {

@@ -6,12 +6,16 @@ public enum DatasetFormat: String, Sendable, CaseIterable {
   case idx
   case cifar10
   case cifar100
+  /// PNG files in `train/<class>` and `test/<class>` folders, as torchvision's
+  /// `ImageFolder` reads them.
+  case imageFolder
 
   public var displayName: String {
     switch self {
     case .idx: return "IDX (MNIST-style)"
     case .cifar10: return "CIFAR-10 binary"
     case .cifar100: return "CIFAR-100 binary"
+    case .imageFolder: return "image folder (PNG)"
     }
   }
 }
@@ -27,8 +31,10 @@ public enum DatasetLoader {
       "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
       "t10k-labels-idx1-ubyte",
     ]
-    let hasIDX = idxNames.allSatisfy { (try? IDXDataset.locate($0, in: directory)) != nil }
-    return hasIDX ? .idx : nil
+    if idxNames.allSatisfy({ (try? IDXDataset.locate($0, in: directory)) != nil }) {
+      return .idx
+    }
+    return ImageFolderDataset.matches(directory: directory) ? .imageFolder : nil
   }
 
   /// Detects the format and loads the directory. A directory that matches no format
@@ -44,6 +50,7 @@ public enum DatasetLoader {
     case .idx: return (.idx, try IDXDataset.load(directory: directory))
     case .cifar10: return (.cifar10, try CIFARDataset.load(directory: directory))
     case .cifar100: return (.cifar100, try CIFARDataset.load(directory: directory))
+    case .imageFolder: return (.imageFolder, try ImageFolderDataset.load(directory: directory))
     case nil: throw DataError.unknownDataFormat(directory: directory)
     }
   }
