@@ -15,7 +15,9 @@ enum BenchCommand {
     in the same run, and the time to render one dashboard frame.
 
     Options:
-      --model NAME      network preset (default fmnist-cnn)
+      --model NAME|SPEC preset or layer string (default fmnist-cnn)
+      --input CxHxW     image shape of the random images (default 3x32x32 for
+                        cifar-cnn, else 1x28x28)
       --batch N         training batch size (default 64)
       --eval-batch N    evaluation batch size (default 1000)
       --steps N         training steps per repeat (default 50)
@@ -33,9 +35,12 @@ enum BenchCommand {
     var repeats = 5
     var dataDirectory: String?
     var referenceImages = 16
+    var requestedShape: [Int]?
     var parser = OptionParser(
       command: "bench", arguments: arguments,
-      valueOptions: ["--model", "--batch", "--eval-batch", "--steps", "--repeats", "--data"],
+      valueOptions: [
+        "--model", "--batch", "--eval-batch", "--steps", "--repeats", "--data", "--input",
+      ],
       flagOptions: ["--no-reference"])
     while let token = try parser.next() {
       switch token {
@@ -53,20 +58,22 @@ enum BenchCommand {
         case "--steps": steps = try parseInteger(value, option: name, range: 1...100_000)
         case "--repeats": repeats = try parseInteger(value, option: name, range: 1...1000)
         case "--data": dataDirectory = try parseString(value, option: name, expected: "a directory")
+        case "--input": requestedShape = try ModelsCommand.parseShape(value, option: name)
         case "--no-reference": referenceImages = 0
         default: throw CommandLineError.unknownOption(name, command: "bench", suggestion: nil)
         }
       }
     }
-    guard Network.presetNames.contains(model) else {
+    do {
+      try Network.checkModelSyntax(model)
+    } catch let error as NetworkError {
       throw CommandLineError.invalidValue(
-        option: "--model", value: model,
-        expected: "one of \(Network.presetNames.joined(separator: ", "))")
+        option: "--model", value: model, expected: modelExpectation(error))
     }
 
     var images: [Float]?
     var labels: [Int32]?
-    var inputShape = [1, 28, 28]
+    var inputShape = requestedShape ?? Network.defaultInputShape(model: model)
     var classCount = 10
     var source = "random noise"
     if let dataDirectory {
@@ -79,8 +86,9 @@ enum BenchCommand {
       source = "\(dataset.name) training images"
     }
 
+    let shape = inputShape.map(String.init).joined(separator: "x")
     print(
-      "lepton bench: \(model), batch \(batch), \(source), oneDNN \(Versions.oneDNN), "
+      "lepton bench: \(model), batch \(batch), \(shape) \(source), oneDNN \(Versions.oneDNN), "
         + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
     let result = try Benchmark.run(
       model: model, inputShape: inputShape, classCount: classCount, trainBatchSize: batch,

@@ -24,7 +24,9 @@ struct TrainArguments: Equatable {
     it prints progress lines, a table row per epoch and a final report.
 
     Options:
-      --model NAME        network preset (default fmnist-cnn)
+      --model NAME|SPEC   preset (fmnist-cnn, fmnist-bn, cifar-cnn, lenet5) or layer
+                          string such as conv32k3p1-bn-relu-pool2-dense10; see
+                          'lepton models' and 'lepton help models' (default fmnist-cnn)
       --data DIR          data directory: four IDX files (gzipped or raw), or
                           the CIFAR-10 or CIFAR-100 binary files; the format is
                           detected (default \(IDXDataset.defaultDirectory))
@@ -97,10 +99,11 @@ struct TrainArguments: Equatable {
         expected: "a number above 0 and at most 1, such as 0.1")
     case "--model":
       let model = try parseString(value, option: name, expected: "a model name")
-      guard Network.presetNames.contains(model) else {
+      do {
+        try Network.checkModelSyntax(model)
+      } catch let error as NetworkError {
         throw CommandLineError.invalidValue(
-          option: name, value: model,
-          expected: "one of \(Network.presetNames.joined(separator: ", "))")
+          option: name, value: model, expected: modelExpectation(error))
       }
       options.model = model
     case "--data": dataDirectory = try parseString(value, option: name, expected: "a directory")
@@ -126,4 +129,14 @@ struct TrainArguments: Equatable {
       throw CommandLineError.unknownOption(name, command: "train", suggestion: nil)
     }
   }
+}
+
+/// Describes what `--model` accepts after `error`, naming the bad token of a layer string.
+func modelExpectation(_ error: NetworkError) -> String {
+  let presets = Network.presetNames.joined(separator: ", ")
+  if case .invalidModelSpec(_, let token, _) = error {
+    return "layer tokens only, but '\(token)' is not one; run 'lepton help models' for the "
+      + "grammar, or use a preset (\(presets))"
+  }
+  return "a preset (\(presets)) or a layer string such as conv32k3p1-relu-pool2-dense10"
 }

@@ -28,8 +28,20 @@ enum TrainCommand {
         "--limit \(limit) is more than the \(dataset.train.count) training images; "
           + "training on all of them.")
     }
+    let model = parsed.options.model
+    do {
+      _ = try Network.describe(
+        model: model, inputShape: dataset.train.shape, classCount: dataset.classCount)
+    } catch {
+      let shape = dataset.train.shape.map(String.init).joined(separator: "x")
+      writeError(
+        "--model \(model) does not fit \(dataset.name) (\(shape) images, "
+          + "\(dataset.classCount) classes): \(error)")
+      return ExitStatus.usage
+    }
+    // A layer string makes a long directory name, so such runs are named "custom".
     let directory = try RunDirectory.create(
-      root: parsed.runsDirectory, model: parsed.options.model)
+      root: parsed.runsDirectory, model: Network.presetNames.contains(model) ? model : "custom")
     let writer = try RunLogWriter(directory: directory)
     let trainer = Trainer(options: parsed.options, dataset: dataset, runID: directory.id)
     trainer.addObserver(writer)

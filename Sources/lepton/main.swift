@@ -17,6 +17,7 @@ let topLevelHelp = """
   Commands:
     train     train a CNN and watch it live (default data: Fashion-MNIST)
     bench     measure training and evaluation speed in images per second
+    models    list model presets with their layers, shapes and parameter counts
     help      show this help
 
   Run 'lepton COMMAND --help' for a command's options.
@@ -42,14 +43,17 @@ func runMain() -> Int32 {
       return try TrainCommand.run(arguments: arguments)
     case "bench":
       return try BenchCommand.run(arguments: arguments)
+    case "models":
+      return try ModelsCommand.run(arguments: arguments)
     case "help", "--help", "-h":
       switch arguments.first {
       case "train": print(TrainArguments.help)
       case "bench": print(BenchCommand.help)
+      case "models": print(ModelsCommand.grammar)
       case nil: print(topLevelHelp)
       case let topic?:
         throw CommandLineError.unknownCommand(
-          topic, suggestion: closestMatch(to: topic, in: ["train", "bench"]))
+          topic, suggestion: closestMatch(to: topic, in: ["train", "bench", "models"]))
       }
       return ExitStatus.success
     case "--version":
@@ -57,7 +61,7 @@ func runMain() -> Int32 {
       return ExitStatus.success
     default:
       throw CommandLineError.unknownCommand(
-        command, suggestion: closestMatch(to: command, in: ["train", "bench", "help"]))
+        command, suggestion: closestMatch(to: command, in: ["train", "bench", "models", "help"]))
     }
   } catch let error as CommandLineError {
     writeError(error.description)

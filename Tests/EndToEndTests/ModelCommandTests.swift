@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// `lepton models`, `--model` layer strings and their errors, through the real executable.
+@Suite("Model commands", .serialized)
+struct ModelCommandTests {
+  @Test func listsEveryPresetWithLayers() throws {
+    let result = try LeptonProcess.run(["models"])
+    #expect(result.status == 0, "stderr: \(result.standardError)")
+    let output = result.standardOutput
+    #expect(output.contains("fmnist-cnn: 421,642 parameters, input 1x28x28"))
+    #expect(output.contains("lenet5: 61,706 parameters, input 1x28x28"))
+    #expect(output.contains("cifar-cnn: 289,194 parameters, input 3x32x32"))
+    #expect(output.contains("fmnist-bn: 871,530 parameters"))
+    // Each layer row has its output shape and parameter count.
+    #expect(output.contains("conv64k3p1        64x14x14      18,496"))
+    #expect(output.contains("gap                128x1x1           0"))
+  }
+
+  @Test func describesLayerStringForShape() throws {
+    let result = try LeptonProcess.run([
+      "models", "conv16k5s2p2-bn-relu-avgpool2-dense4", "--input", "3x20x20", "--classes", "4",
+    ])
+    #expect(result.status == 0, "stderr: \(result.standardError)")
+    let output = result.standardOutput
+    // (20 + 4 - 5) / 2 + 1 = 10, then 5 after pooling: 16 x 25 = 400 inputs to dense4.
+    #expect(output.contains("custom: 2,852 parameters, input 3x20x20"))
+    #expect(output.contains("conv16k5s2p2      16x10x10       1,216"))
+    #expect(output.contains("flatten                400           0"))
+  }
+
+  @Test func rejectsBadTokenWithUsageStatus() throws {
+    let result = try LeptonProcess.run(["models", "conv8k3-rleu-dense10"])
+    #expect(result.status == 2)
+    #expect(result.standardError.contains("at 'rleu': not a layer"))
+    #expect(result.standardError.contains("lepton help models"))
+  }
+
+  @Test func trainRejectsUnknownTokenBeforeLoading() throws {
+    let result = try LeptonProcess.run([
+      "train", "--model", "conv8-rlu-dense10", "--data", "/nonexistent", "--headless",
+    ])
+    #expect(result.status == 2)
+    #expect(result.standardError.contains("'rlu' is not one"))
+  }
+
+  @Test func trainRejectsModelThatDoesNotFitData() throws {
+    let data = try TemporaryDirectory("lepton-data")
+    let runs = try TemporaryDirectory("lepton-runs")
+    defer {
+      data.remove()
+      runs.remove()
+    }
+    try SyntheticIDX.write(to: data.path, trainCount: 50, testCount: 20)
+    let result = try LeptonProcess.run([
+      "train", "--model", "conv8k3-relu-dense5", "--data", data.path, "--runs-dir", runs.path,
+      "--headless",
+    ])
+    #expect(result.status == 2)
+    #expect(result.standardError.contains("(1x28x28 images, 10 classes)"))
+    #expect(result.standardError.contains("end the model with dense10"))
+    let runIDs = try FileManager.default.contentsOfDirectory(atPath: runs.path)
+    #expect(runIDs.isEmpty, "no run directory for a model that cannot be built")
+  }
+
+  @Test func trainsLayerStringAsCustomRun() throws {
+    let data = try TemporaryDirectory("lepton-data")
+    let runs = try TemporaryDirectory("lepton-runs")
+    defer {
+      data.remove()
+      runs.remove()
+    }
+    try SyntheticIDX.write(to: data.path, trainCount: 200, testCount: 50)
+    let result = try LeptonProcess.run([
+      "train", "--model", "conv8k3p1-bn-relu-pool2-gap-dropout0.1-dense10", "--data", data.path,
+      "--runs-dir", runs.path, "--epochs", "1", "--batch", "32", "--headless",
+    ])
+    #expect(result.status == 0, "stderr: \(result.standardError)")
+    let runIDs = try FileManager.default.contentsOfDirectory(atPath: runs.path)
+    #expect(runIDs.count == 1)
+    #expect(runIDs.first?.hasSuffix("-custom") == true, "\(runIDs)")
+  }
+}
