@@ -81,3 +81,34 @@ struct ModelCommandTests {
     #expect(runIDs.first?.hasSuffix("-custom") == true, "\(runIDs)")
   }
 }
+
+/// `lepton bench` with a model other than the default, on its own input shape.
+@Suite("Bench command", .serialized)
+struct BenchCommandTests {
+  @Test func benchesCifarPresetOnRGBImages() throws {
+    let result = try LeptonProcess.run([
+      "bench", "--model", "cifar-cnn", "--steps", "1", "--repeats", "1", "--batch", "8",
+      "--eval-batch", "16", "--no-reference",
+    ])
+    #expect(result.status == 0, "stderr: \(result.standardError)")
+    #expect(result.standardOutput.contains("lepton bench: cifar-cnn, batch 8, 3x32x32"))
+    let trainLine = result.standardOutput.split(separator: "\n").first { $0.hasPrefix("train: ") }
+    let figure = trainLine?.split(separator: " ").dropFirst().first.flatMap { Double($0) }
+    #expect((figure ?? 0) > 0, "train line: \(String(describing: trainLine))")
+  }
+
+  @Test func benchesLayerStringWithGivenShape() throws {
+    let result = try LeptonProcess.run([
+      "bench", "--model", "conv4k3-relu-gap-dense10", "--input", "2x9x9", "--steps", "1",
+      "--repeats", "1", "--batch", "4", "--eval-batch", "4", "--no-reference",
+    ])
+    #expect(result.status == 0, "stderr: \(result.standardError)")
+    #expect(result.standardOutput.contains("2x9x9 random noise"))
+  }
+
+  @Test func rejectsMalformedShape() throws {
+    let result = try LeptonProcess.run(["bench", "--input", "3x32"])
+    #expect(result.status == 2)
+    #expect(result.standardError.contains("invalid value '3x32' for --input"))
+  }
+}
