@@ -27,6 +27,8 @@ public struct RunConfig: Sendable, Codable, Equatable {
   public var inputShape: [Int]
   public var trainCount: Int
   public var testCount: Int
+  /// The training-image augmentation in `--augment` form, such as `crop4,flip`, or `none`.
+  public var augmentation: String
   public var epochs: Int
   public var batchSize: Int
   public var learningRate: Double
@@ -48,10 +50,12 @@ public struct RunConfig: Sendable, Codable, Equatable {
     dataDirectory: String, classNames: [String], inputShape: [Int], trainCount: Int,
     testCount: Int, epochs: Int, batchSize: Int, learningRate: Double, momentum: Double,
     weightDecay: Double, seed: UInt64, stepsPerEpoch: Int, versions: [String: String],
-    startedAt: String, optimizer: String = "sgd", learningRateSchedule: String = "constant"
+    startedAt: String, optimizer: String = "sgd", learningRateSchedule: String = "constant",
+    augmentation: String = "none"
   ) {
     self.optimizer = optimizer
     self.learningRateSchedule = learningRateSchedule
+    self.augmentation = augmentation
     self.runID = runID
     self.model = model
     self.layers = layers
@@ -71,6 +75,42 @@ public struct RunConfig: Sendable, Codable, Equatable {
     self.stepsPerEpoch = stepsPerEpoch
     self.versions = versions
     self.startedAt = startedAt
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case runID, model, layers, parameterCount, dataset, dataDirectory, classNames, inputShape
+    case trainCount, testCount, epochs, batchSize, learningRate, momentum, weightDecay
+    case optimizer, learningRateSchedule, seed, stepsPerEpoch, versions, startedAt
+    case augmentation
+  }
+
+  /// Decodes a config. Fields that older logs lack get the value that matches how those
+  /// runs trained: `sgd`, a `constant` schedule and augmentation `none`.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    runID = try container.decode(String.self, forKey: .runID)
+    model = try container.decode(String.self, forKey: .model)
+    layers = try container.decode([LayerSummary].self, forKey: .layers)
+    parameterCount = try container.decode(Int.self, forKey: .parameterCount)
+    dataset = try container.decode(String.self, forKey: .dataset)
+    dataDirectory = try container.decode(String.self, forKey: .dataDirectory)
+    classNames = try container.decode([String].self, forKey: .classNames)
+    inputShape = try container.decode([Int].self, forKey: .inputShape)
+    trainCount = try container.decode(Int.self, forKey: .trainCount)
+    testCount = try container.decode(Int.self, forKey: .testCount)
+    epochs = try container.decode(Int.self, forKey: .epochs)
+    batchSize = try container.decode(Int.self, forKey: .batchSize)
+    learningRate = try container.decode(Double.self, forKey: .learningRate)
+    momentum = try container.decode(Double.self, forKey: .momentum)
+    weightDecay = try container.decode(Double.self, forKey: .weightDecay)
+    optimizer = try container.decodeIfPresent(String.self, forKey: .optimizer) ?? "sgd"
+    learningRateSchedule =
+      try container.decodeIfPresent(String.self, forKey: .learningRateSchedule) ?? "constant"
+    seed = try container.decode(UInt64.self, forKey: .seed)
+    stepsPerEpoch = try container.decode(Int.self, forKey: .stepsPerEpoch)
+    versions = try container.decode([String: String].self, forKey: .versions)
+    startedAt = try container.decode(String.self, forKey: .startedAt)
+    augmentation = try container.decodeIfPresent(String.self, forKey: .augmentation) ?? "none"
   }
 }
 

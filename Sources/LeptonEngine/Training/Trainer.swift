@@ -95,7 +95,8 @@ public final class Trainer: @unchecked Sendable {
     let shuffler = EpochShuffler(count: train.count, seed: options.seed)
     let schedule = options.learningRateSchedule(stepsPerEpoch: stepsPerEpoch)
     var batch = BatchBuffer(
-      batchSize: options.batchSize, imageSize: train.imageSize, normalization: normalization)
+      batchSize: options.batchSize, shape: train.shape, normalization: normalization,
+      augmentation: options.augmentation)
 
     for epoch in 1...max(1, options.epochs) {
       progress.epoch = epoch
@@ -150,6 +151,7 @@ public final class Trainer: @unchecked Sendable {
     let train = dataset.train
     let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
     let epochStart = Date()
+    var augmentationGenerator = Augmentation.generator(seed: options.seed, epoch: epoch)
     // Time spent paused is left out of the epoch's duration and throughput.
     var pausedSeconds = 0.0
     var totals = EpochTotals()
@@ -170,7 +172,8 @@ public final class Trainer: @unchecked Sendable {
       }
       let first = (step - 1) * options.batchSize
       let count = min(options.batchSize, train.count - first)
-      batch.fill(from: train, order: order[first..<(first + count)])
+      batch.fill(
+        from: train, order: order[first..<(first + count)], generator: &augmentationGenerator)
       let result = try batch.withBuffers { images, labels in
         try network.trainStep(images: images, labels: labels, count: count)
       }
@@ -235,6 +238,7 @@ public final class Trainer: @unchecked Sendable {
       weightDecay: options.optimizer.weightDecay, seed: options.seed,
       stepsPerEpoch: stepsPerEpoch, versions: Versions.current,
       startedAt: ISO8601DateFormatter().string(from: start),
-      optimizer: options.optimizerDescription, learningRateSchedule: options.scheduleDescription)
+      optimizer: options.optimizerDescription, learningRateSchedule: options.scheduleDescription,
+      augmentation: options.augmentation.description)
   }
 }

@@ -17,6 +17,9 @@ public struct TrainingOptions: Sendable, Equatable {
   public var scheduleStepEpochs = 1
   /// Factor of each decay of the `step` schedule.
   public var scheduleGamma = 0.1
+  /// Random crops and flips of the training images, drawn from a generator seeded by
+  /// `seed` and the epoch.
+  public var augmentation = Augmentation.none
 
   public init(
     model: String = "fmnist-cnn", epochs: Int = 2, batchSize: Int = 64,
