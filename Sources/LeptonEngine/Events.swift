@@ -25,8 +25,13 @@ public struct RunConfig: Sendable, Codable, Equatable {
   public var classNames: [String]
   /// Image shape `[channels, height, width]`.
   public var inputShape: [Int]
+  /// Images trained on, after `--limit` and without the validation images.
   public var trainCount: Int
   public var testCount: Int
+  /// Fraction of the training images held out for validation, 0 when none were.
+  public var validationSplit: Double
+  /// Images held out for validation, 0 when none were.
+  public var validationCount: Int
   /// The training-image augmentation in `--augment` form, such as `crop4,flip`, or `none`.
   public var augmentation: String
   public var epochs: Int
@@ -51,10 +56,12 @@ public struct RunConfig: Sendable, Codable, Equatable {
     testCount: Int, epochs: Int, batchSize: Int, learningRate: Double, momentum: Double,
     weightDecay: Double, seed: UInt64, stepsPerEpoch: Int, versions: [String: String],
     startedAt: String, optimizer: String = "sgd", learningRateSchedule: String = "constant",
-    augmentation: String = "none"
+    validationSplit: Double = 0, validationCount: Int = 0, augmentation: String = "none"
   ) {
     self.optimizer = optimizer
     self.learningRateSchedule = learningRateSchedule
+    self.validationSplit = validationSplit
+    self.validationCount = validationCount
     self.augmentation = augmentation
     self.runID = runID
     self.model = model
@@ -81,11 +88,11 @@ public struct RunConfig: Sendable, Codable, Equatable {
     case runID, model, layers, parameterCount, dataset, dataDirectory, classNames, inputShape
     case trainCount, testCount, epochs, batchSize, learningRate, momentum, weightDecay
     case optimizer, learningRateSchedule, seed, stepsPerEpoch, versions, startedAt
-    case augmentation
+    case validationSplit, validationCount, augmentation
   }
 
   /// Decodes a config. Fields that older logs lack get the value that matches how those
-  /// runs trained: `sgd`, a `constant` schedule and augmentation `none`.
+  /// runs trained: `sgd`, a `constant` schedule, no validation split and augmentation `none`.
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     runID = try container.decode(String.self, forKey: .runID)
@@ -110,6 +117,8 @@ public struct RunConfig: Sendable, Codable, Equatable {
     stepsPerEpoch = try container.decode(Int.self, forKey: .stepsPerEpoch)
     versions = try container.decode([String: String].self, forKey: .versions)
     startedAt = try container.decode(String.self, forKey: .startedAt)
+    validationSplit = try container.decodeIfPresent(Double.self, forKey: .validationSplit) ?? 0
+    validationCount = try container.decodeIfPresent(Int.self, forKey: .validationCount) ?? 0
     augmentation = try container.decodeIfPresent(String.self, forKey: .augmentation) ?? "none"
   }
 }
@@ -173,21 +182,26 @@ public struct EpochSummary: Sendable, Codable, Equatable {
   public var trainAccuracy: Double
   /// Metrics on the test set after the epoch.
   public var test: ClassificationReport
+  /// Metrics on the validation images held out of the training set, nil without a
+  /// validation split.
+  public var validation: ClassificationReport?
   /// Wall time of the training part of the epoch, in seconds.
   public var trainSeconds: Double
-  /// Wall time of the test-set evaluation, in seconds.
+  /// Wall time of the validation and test evaluations, in seconds.
   public var evaluationSeconds: Double
   /// Training throughput over the epoch.
   public var imagesPerSecond: Double
 
   public init(
     epoch: Int, trainLoss: Double, trainAccuracy: Double, test: ClassificationReport,
-    trainSeconds: Double, evaluationSeconds: Double, imagesPerSecond: Double
+    validation: ClassificationReport? = nil, trainSeconds: Double, evaluationSeconds: Double,
+    imagesPerSecond: Double
   ) {
     self.epoch = epoch
     self.trainLoss = trainLoss
     self.trainAccuracy = trainAccuracy
     self.test = test
+    self.validation = validation
     self.trainSeconds = trainSeconds
     self.evaluationSeconds = evaluationSeconds
     self.imagesPerSecond = imagesPerSecond
@@ -232,8 +246,9 @@ public struct RunSummary: Sendable, Codable, Equatable {
 }
 
 /// A report from the trainer. Events arrive in order: `runStarted`, then per epoch many
-/// `batchEnded`, one `evaluated` and one `epochEnded`, then `runFinished` or
-/// `runFailed`.
+/// `batchEnded`, one `evaluated` with split `validation` when the run holds out a
+/// validation set, one `evaluated` with split `test` and one `epochEnded`, then
+/// `runFinished` or `runFailed`.
 public enum TrainingEvent: Sendable {
   case runStarted(RunConfig)
   case batchEnded(BatchProgress)
