@@ -25,8 +25,15 @@ public struct RunConfig: Sendable, Codable, Equatable {
   public var classNames: [String]
   /// Image shape `[channels, height, width]`.
   public var inputShape: [Int]
+  /// Images trained on, after `--limit` and without the validation images.
   public var trainCount: Int
   public var testCount: Int
+  /// Fraction of the training images held out for validation, 0 when none were.
+  public var validationSplit: Double
+  /// Images held out for validation, 0 when none were.
+  public var validationCount: Int
+  /// The training-image augmentation in `--augment` form, such as `crop4,flip`, or `none`.
+  public var augmentation: String
   public var epochs: Int
   public var batchSize: Int
   public var learningRate: Double
@@ -48,10 +55,14 @@ public struct RunConfig: Sendable, Codable, Equatable {
     dataDirectory: String, classNames: [String], inputShape: [Int], trainCount: Int,
     testCount: Int, epochs: Int, batchSize: Int, learningRate: Double, momentum: Double,
     weightDecay: Double, seed: UInt64, stepsPerEpoch: Int, versions: [String: String],
-    startedAt: String, optimizer: String = "sgd", learningRateSchedule: String = "constant"
+    startedAt: String, optimizer: String = "sgd", learningRateSchedule: String = "constant",
+    validationSplit: Double = 0, validationCount: Int = 0, augmentation: String = "none"
   ) {
     self.optimizer = optimizer
     self.learningRateSchedule = learningRateSchedule
+    self.validationSplit = validationSplit
+    self.validationCount = validationCount
+    self.augmentation = augmentation
     self.runID = runID
     self.model = model
     self.layers = layers
@@ -71,6 +82,44 @@ public struct RunConfig: Sendable, Codable, Equatable {
     self.stepsPerEpoch = stepsPerEpoch
     self.versions = versions
     self.startedAt = startedAt
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case runID, model, layers, parameterCount, dataset, dataDirectory, classNames, inputShape
+    case trainCount, testCount, epochs, batchSize, learningRate, momentum, weightDecay
+    case optimizer, learningRateSchedule, seed, stepsPerEpoch, versions, startedAt
+    case validationSplit, validationCount, augmentation
+  }
+
+  /// Decodes a config. Fields that older logs lack get the value that matches how those
+  /// runs trained: `sgd`, a `constant` schedule, no validation split and augmentation `none`.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    runID = try container.decode(String.self, forKey: .runID)
+    model = try container.decode(String.self, forKey: .model)
+    layers = try container.decode([LayerSummary].self, forKey: .layers)
+    parameterCount = try container.decode(Int.self, forKey: .parameterCount)
+    dataset = try container.decode(String.self, forKey: .dataset)
+    dataDirectory = try container.decode(String.self, forKey: .dataDirectory)
+    classNames = try container.decode([String].self, forKey: .classNames)
+    inputShape = try container.decode([Int].self, forKey: .inputShape)
+    trainCount = try container.decode(Int.self, forKey: .trainCount)
+    testCount = try container.decode(Int.self, forKey: .testCount)
+    epochs = try container.decode(Int.self, forKey: .epochs)
+    batchSize = try container.decode(Int.self, forKey: .batchSize)
+    learningRate = try container.decode(Double.self, forKey: .learningRate)
+    momentum = try container.decode(Double.self, forKey: .momentum)
+    weightDecay = try container.decode(Double.self, forKey: .weightDecay)
+    optimizer = try container.decodeIfPresent(String.self, forKey: .optimizer) ?? "sgd"
+    learningRateSchedule =
+      try container.decodeIfPresent(String.self, forKey: .learningRateSchedule) ?? "constant"
+    seed = try container.decode(UInt64.self, forKey: .seed)
+    stepsPerEpoch = try container.decode(Int.self, forKey: .stepsPerEpoch)
+    versions = try container.decode([String: String].self, forKey: .versions)
+    startedAt = try container.decode(String.self, forKey: .startedAt)
+    validationSplit = try container.decodeIfPresent(Double.self, forKey: .validationSplit) ?? 0
+    validationCount = try container.decodeIfPresent(Int.self, forKey: .validationCount) ?? 0
+    augmentation = try container.decodeIfPresent(String.self, forKey: .augmentation) ?? "none"
   }
 }
 
@@ -133,21 +182,26 @@ public struct EpochSummary: Sendable, Codable, Equatable {
   public var trainAccuracy: Double
   /// Metrics on the test set after the epoch.
   public var test: ClassificationReport
+  /// Metrics on the validation images held out of the training set, nil without a
+  /// validation split.
+  public var validation: ClassificationReport?
   /// Wall time of the training part of the epoch, in seconds.
   public var trainSeconds: Double
-  /// Wall time of the test-set evaluation, in seconds.
+  /// Wall time of the validation and test evaluations, in seconds.
   public var evaluationSeconds: Double
   /// Training throughput over the epoch.
   public var imagesPerSecond: Double
 
   public init(
     epoch: Int, trainLoss: Double, trainAccuracy: Double, test: ClassificationReport,
-    trainSeconds: Double, evaluationSeconds: Double, imagesPerSecond: Double
+    validation: ClassificationReport? = nil, trainSeconds: Double, evaluationSeconds: Double,
+    imagesPerSecond: Double
   ) {
     self.epoch = epoch
     self.trainLoss = trainLoss
     self.trainAccuracy = trainAccuracy
     self.test = test
+    self.validation = validation
     self.trainSeconds = trainSeconds
     self.evaluationSeconds = evaluationSeconds
     self.imagesPerSecond = imagesPerSecond
@@ -192,8 +246,9 @@ public struct RunSummary: Sendable, Codable, Equatable {
 }
 
 /// A report from the trainer. Events arrive in order: `runStarted`, then per epoch many
-/// `batchEnded`, one `evaluated` and one `epochEnded`, then `runFinished` or
-/// `runFailed`.
+/// `batchEnded`, one `evaluated` with split `validation` when the run holds out a
+/// validation set, one `evaluated` with split `test` and one `epochEnded`, then
+/// `runFinished` or `runFailed`.
 public enum TrainingEvent: Sendable {
   case runStarted(RunConfig)
   case batchEnded(BatchProgress)

@@ -137,8 +137,8 @@ public struct DashboardState: Sendable {
   // MARK: Events
 
   /// Updates the state with one training event. `batchEnded` does constant work
-  /// apart from occasional compaction of the step curves. `evaluated` computes
-  /// the ROC curves, which sorts the scores of every class.
+  /// apart from occasional compaction of the step curves. `evaluated` of the test
+  /// split computes the ROC curves, which sorts the scores of every class.
   public mutating func apply(_ event: TrainingEvent) {
     switch event {
     case .runStarted(let config):
@@ -147,6 +147,8 @@ public struct DashboardState: Sendable {
     case .batchEnded(let progress):
       applyBatch(progress)
     case .evaluated(let evaluation):
+      // The ROC panel shows the test set, so validation scores are not drawn.
+      guard evaluation.split == "test" else { return }
       do {
         rocCurves = try Self.rocSeries(for: evaluation, classNames: classNames)
         rocFailure = nil

@@ -64,9 +64,13 @@ public enum DashboardView {
       segments.append("run \(config.runID)")
       segments.append("model \(config.model) (\(parameterText(config.parameterCount)) params)")
       segments.append("dataset \(config.dataset)")
-      segments.append("\(config.trainCount) train / \(config.testCount) test")
+      let validation = config.validationCount > 0 ? " / \(config.validationCount) val" : ""
+      segments.append("\(config.trainCount) train\(validation) / \(config.testCount) test")
       segments.append(
         "batch \(config.batchSize)  lr \(NumberFormat.trimmed(config.learningRate))")
+      if config.augmentation != "none" {
+        segments.append("augment \(config.augmentation)")
+      }
     } else {
       segments.append("waiting for the run to start")
     }

@@ -15,12 +15,32 @@ public struct EpochColumn: Sendable {
     self.value = value
   }
 
-  /// Every column in display order: epoch, losses, accuracy, the macro averages
-  /// of precision, recall, F1 and AUC, mean absolute error, duration and
-  /// throughput. Undefined metrics print as "n/a".
-  public static let all: [EpochColumn] = [
+  /// Every column of a run without a validation set, in display order: epoch,
+  /// losses, accuracy, the macro averages of precision, recall, F1 and AUC, mean
+  /// absolute error, duration and throughput. Undefined metrics print as "n/a".
+  public static let all = trainingColumns + testColumns
+
+  /// Validation loss and accuracy, shown after the training loss when the run holds
+  /// out a validation set. An epoch without a validation report prints "n/a".
+  public static let validation: [EpochColumn] = [
+    EpochColumn(header: "Val loss", width: 8) { metric($0.validation?.loss ?? .nan, width: 8) },
+    EpochColumn(header: "Val acc", width: 7) {
+      NumberFormat.percent($0.validation?.accuracy ?? .nan, decimals: 2)
+    },
+  ]
+
+  /// Returns every column in display order, with the validation columns after the
+  /// training loss when `includingValidation` is true.
+  public static func columns(includingValidation: Bool) -> [EpochColumn] {
+    includingValidation ? trainingColumns + validation + testColumns : all
+  }
+
+  private static let trainingColumns: [EpochColumn] = [
     EpochColumn(header: "Epoch", width: 5) { String($0.epoch) },
     EpochColumn(header: "Train loss", width: 10) { metric($0.trainLoss, width: 10) },
+  ]
+
+  private static let testColumns: [EpochColumn] = [
     EpochColumn(header: "Test loss", width: 9) { metric($0.test.loss, width: 9) },
     EpochColumn(header: "Accuracy", width: 8) {
       NumberFormat.percent($0.test.accuracy, decimals: 2)
@@ -41,10 +61,10 @@ public struct EpochColumn: Sendable {
 
   /// Returns the leading columns that fit in `width`, keeping at least the epoch column
   /// when it fits.
-  public static func fitting(width: Int) -> [EpochColumn] {
+  public static func fitting(width: Int, includingValidation: Bool = false) -> [EpochColumn] {
     var used = 0
     var result: [EpochColumn] = []
-    for column in all {
+    for column in columns(includingValidation: includingValidation) {
       let needed = result.isEmpty ? column.width : column.width + gap
       if used + needed > width { break }
       used += needed
@@ -66,7 +86,8 @@ public struct EpochColumn: Sendable {
 }
 
 /// The per-epoch metric table: a header row, then the latest epochs that fit,
-/// with the epoch of best test accuracy highlighted.
+/// with the best epoch highlighted. The validation columns appear when any epoch has
+/// a validation report.
 public struct EpochTable: Sendable {
   public var epochs: [EpochSummary]
 
@@ -76,7 +97,8 @@ public struct EpochTable: Sendable {
 
   public func draw(in rect: Rect, on grid: inout Grid, glyphs: GlyphSet) {
     guard !rect.isEmpty else { return }
-    let columns = EpochColumn.fitting(width: rect.width)
+    let hasValidation = epochs.contains { $0.validation != nil }
+    let columns = EpochColumn.fitting(width: rect.width, includingValidation: hasValidation)
     guard !columns.isEmpty else { return }
     let header = EpochColumn.line(columns.map(\.header), columns: columns)
     grid.write(
@@ -98,11 +120,17 @@ public struct EpochTable: Sendable {
     }
   }
 
-  /// Returns the epoch with the highest defined test accuracy, the earliest on ties.
+  /// Returns the epoch with the highest defined validation accuracy, or test accuracy
+  /// when no epoch has a validation report, the earliest on ties. Choosing by
+  /// validation keeps the test set out of model selection.
   func bestEpoch() -> Int? {
+    let hasValidation = epochs.contains { $0.validation != nil }
+    func accuracy(_ summary: EpochSummary) -> Double {
+      hasValidation ? summary.validation?.accuracy ?? .nan : summary.test.accuracy
+    }
     var best: EpochSummary?
-    for summary in epochs where !summary.test.accuracy.isNaN {
-      if best.map({ summary.test.accuracy > $0.test.accuracy }) ?? true { best = summary }
+    for summary in epochs where !accuracy(summary).isNaN {
+      if best.map({ accuracy(summary) > accuracy($0) }) ?? true { best = summary }
     }
     return best?.epoch
   }

@@ -34,14 +34,18 @@ public enum HeadlessText {
     return progressLine(progress, epochs: epochs, secondsRemaining: state.estimatedSecondsRemaining)
   }
 
-  /// Returns the header of the per-epoch table, aligned with `epochTableRow`.
-  public static func epochTableHeader() -> String {
-    EpochColumn.line(EpochColumn.all.map(\.header), columns: EpochColumn.all)
+  /// Returns the header of the per-epoch table, aligned with `epochTableRow`. Pass
+  /// `includingValidation` for a run with a validation set.
+  public static func epochTableHeader(includingValidation: Bool = false) -> String {
+    let columns = EpochColumn.columns(includingValidation: includingValidation)
+    return EpochColumn.line(columns.map(\.header), columns: columns)
   }
 
-  /// Formats one row of the per-epoch table. Undefined metrics print as "n/a".
+  /// Formats one row of the per-epoch table, with the validation columns when the
+  /// summary has a validation report. Undefined metrics print as "n/a".
   public static func epochTableRow(_ summary: EpochSummary) -> String {
-    EpochColumn.line(EpochColumn.all.map { $0.value(summary) }, columns: EpochColumn.all)
+    let columns = EpochColumn.columns(includingValidation: summary.validation != nil)
+    return EpochColumn.line(columns.map { $0.value(summary) }, columns: columns)
   }
 
   /// Formats the final report of a split: per-class precision, recall, F1, support and

@@ -4,6 +4,9 @@ enum CommandLineError: Error, Equatable, CustomStringConvertible {
   case unknownOption(String, command: String, suggestion: String?)
   case missingValue(option: String, expected: String)
   case invalidValue(option: String, value: String, expected: String)
+  /// A value that is well-formed but does not suit the data, such as a validation split
+  /// that leaves no training image.
+  case invalidValueWithReason(option: String, value: String, reason: String, fix: String)
   case unexpectedArgument(String, command: String)
 
   var description: String {
@@ -19,6 +22,8 @@ enum CommandLineError: Error, Equatable, CustomStringConvertible {
       return "missing value for \(option): expected \(expected), as in '\(option) VALUE'."
     case .invalidValue(let option, let value, let expected):
       return "invalid value '\(value)' for \(option): expected \(expected)."
+    case .invalidValueWithReason(let option, let value, let reason, let fix):
+      return "invalid value '\(value)' for \(option): \(reason). \(fix)"
     case .unexpectedArgument(let argument, let command):
       return
         "unexpected argument '\(argument)' for 'lepton \(command)'. "

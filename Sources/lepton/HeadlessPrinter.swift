@@ -39,10 +39,7 @@ final class HeadlessPrinter: TrainingObserver, @unchecked Sendable {
     state.apply(event)
     switch event {
     case .runStarted(let config):
-      output(
-        "Training \(config.model) (\(config.parameterCount) parameters) on \(config.dataset): "
-          + "\(config.trainCount) training and \(config.testCount) test images, "
-          + "\(config.epochs) epochs of \(config.stepsPerEpoch) steps, run \(config.runID)")
+      output(Self.startLine(config))
     case .batchEnded(let progress):
       let now = Date()
       guard now.timeIntervalSince(lastLine) >= interval || progress.step == progress.stepsPerEpoch
@@ -53,7 +50,7 @@ final class HeadlessPrinter: TrainingObserver, @unchecked Sendable {
       break
     case .epochEnded(let summary):
       if !printedHeader {
-        output(HeadlessText.epochTableHeader())
+        output(HeadlessText.epochTableHeader(includingValidation: summary.validation != nil))
         printedHeader = true
       }
       output(HeadlessText.epochTableRow(summary))
@@ -64,6 +61,20 @@ final class HeadlessPrinter: TrainingObserver, @unchecked Sendable {
       printFinalReport()
       output(TrainCommand.endLine(for: .failure(failure)))
     }
+  }
+
+  /// Returns the first line of a run: the model, the image counts, the epochs and,
+  /// when on, the augmentation.
+  static func startLine(_ config: RunConfig) -> String {
+    let validation =
+      config.validationCount > 0 ? ", \(config.validationCount) validation" : ""
+    let augmentation =
+      config.augmentation == "none" ? "" : ", augmentation \(config.augmentation)"
+    return
+      "Training \(config.model) (\(config.parameterCount) parameters) on \(config.dataset): "
+      + "\(config.trainCount) training\(validation) and \(config.testCount) test images, "
+      + "\(config.epochs) epochs of \(config.stepsPerEpoch) steps\(augmentation), "
+      + "run \(config.runID)"
   }
 
   private func printFinalReport() {

@@ -12,7 +12,7 @@ struct TrainArguments: Equatable {
   static let valueOptions = [
     "--model", "--data", "--epochs", "--batch", "--lr", "--momentum", "--weight-decay", "--seed",
     "--limit", "--runs-dir", "--theme", "--optimizer", "--lr-schedule", "--lr-step-epochs",
-    "--lr-gamma",
+    "--lr-gamma", "--augment", "--val-split",
   ]
   static let flagOptions = ["--headless", "--nesterov"]
 
@@ -42,8 +42,16 @@ struct TrainArguments: Equatable {
                           (the learning rate is the peak) (default constant)
       --lr-step-epochs N  epochs between decays of the step schedule (default 1)
       --lr-gamma X        factor of each decay of the step schedule (default 0.1)
-      --seed N            seed for initial weights and shuffling (default 42)
+      --seed N            seed for initial weights, shuffling, augmentation and the
+                          validation split (default 42)
       --limit N           train on the first N training images only
+      --augment LIST      random changes to training images, comma-separated: cropN
+                          (pad N black pixels per side, crop back to size at a random
+                          place) and flip (mirror left to right with probability
+                          0.5), or none (default none)
+      --val-split X       fraction of the training images (after --limit) held out and
+                          evaluated after every epoch, from 0 to below 1 (default 0,
+                          no validation set)
       --runs-dir DIR      where run directories are written (default ./runs)
       --theme NAME|PATH   colour theme from themes/ or a .theme file
       --headless          print text instead of drawing the dashboard
@@ -93,6 +101,18 @@ struct TrainArguments: Equatable {
       options.schedule = try parseChoice(value, option: name, as: ScheduleKind.self)
     case "--lr-step-epochs":
       options.scheduleStepEpochs = try parseInteger(value, option: name, range: 1...100_000)
+    case "--augment":
+      let text = try parseString(value, option: name, expected: Self.augmentExpected)
+      do {
+        options.augmentation = try Augmentation.parse(text)
+      } catch let error as AugmentationError {
+        throw CommandLineError.invalidValue(
+          option: name, value: text, expected: "\(Self.augmentExpected) (\(error))")
+      }
+    case "--val-split":
+      options.validationSplit = try parseDouble(
+        value, option: name, range: 0...(1.0).nextDown,
+        expected: "a fraction from 0 to below 1, such as 0.1, or 0 for no validation set")
     case "--lr-gamma":
       options.scheduleGamma = try parseDouble(
         value, option: name, range: Double.leastNonzeroMagnitude...1,
@@ -139,4 +159,48 @@ func modelExpectation(_ error: NetworkError) -> String {
       + "grammar, or use a preset (\(presets))"
   }
   return "a preset (\(presets)) or a layer string such as conv32k3p1-relu-pool2-dense10"
+}
+
+extension TrainArguments {
+  /// The accepted `--augment` forms, for error messages.
+  static let augmentExpected = "cropN and flip, comma-separated, such as crop4,flip, or none"
+
+  /// Checks the options whose valid range depends on the loaded data: the validation
+  /// split must leave at least 1 image in each part, and the crop padding must be
+  /// smaller than the images.
+  func validate(against dataset: ImageDataset) throws {
+    let trainCount = min(options.limit ?? dataset.train.count, dataset.train.count)
+    let split = options.validationSplit
+    if split > 0 {
+      let heldOut = ImageSplit.validationCount(fraction: split, of: trainCount)
+      if trainCount < 2 {
+        throw CommandLineError.invalidValueWithReason(
+          option: "--val-split", value: String(split),
+          reason: "\(trainCount) training image cannot be split into two parts",
+          fix: "Remove --val-split or train on more images.")
+      }
+      if heldOut < 1 || heldOut >= trainCount {
+        throw CommandLineError.invalidValueWithReason(
+          option: "--val-split", value: String(split),
+          reason: "it holds out \(heldOut) of the \(trainCount) training images",
+          fix:
+            "Choose a fraction that holds out from 1 to \(trainCount - 1) of them, such as "
+            + (trainCount >= 5 ? "0.1." : "0.5."))
+      }
+    }
+
+    let padding = options.augmentation.cropPadding
+    let shape = dataset.train.shape
+    if padding > 0, shape.count == 3 {
+      let side = min(shape[1], shape[2])
+      if padding >= side {
+        throw CommandLineError.invalidValueWithReason(
+          option: "--augment", value: options.augmentation.description,
+          reason: "a padding of \(padding) is not smaller than the \(shape[1])x\(shape[2]) images",
+          fix: side > 1
+            ? "Use a padding from 1 to \(side - 1), such as crop\(min(4, side - 1))."
+            : "Remove the crop from --augment.")
+      }
+    }
+  }
 }

@@ -23,6 +23,7 @@ enum TrainCommand {
     }
     let (format, dataset) = try DatasetLoader.load(directory: parsed.dataDirectory)
     writeError("reading \(format.displayName) data from \(dataset.directory)")
+    try parsed.validate(against: dataset)
     if let limit = parsed.options.limit, limit > dataset.train.count {
       writeError(
         "--limit \(limit) is more than the \(dataset.train.count) training images; "

@@ -85,6 +85,63 @@ struct HeadlessTrainingTests {
     #expect(config.weightDecay == 0.01)
   }
 
+  @Test func validationAndAugmentationAreReported() throws {
+    let data = try TemporaryDirectory("lepton-data")
+    let runs = try TemporaryDirectory("lepton-runs")
+    defer {
+      data.remove()
+      runs.remove()
+    }
+    try SyntheticIDX.write(to: data.path, trainCount: 500, testCount: 100)
+    let result = try LeptonProcess.run([
+      "train", "--data", data.path, "--epochs", "2", "--batch", "32", "--runs-dir", runs.path,
+      "--val-split", "0.2", "--augment", "crop2,flip",
+    ])
+    #expect(result.status == 0, "stderr: \(result.standardError)")
+    let output = result.standardOutput
+    #expect(
+      output.contains("400 training, 100 validation and 100 test images"), "output: \(output)")
+    #expect(output.contains("augmentation crop2,flip"))
+    let lines = output.split(separator: "\n").map(String.init)
+    let header = try #require(lines.first { $0.hasPrefix("Epoch") })
+    #expect(header.hasPrefix("Epoch  Train loss  Val loss  Val acc  Test loss  Accuracy"))
+    // Each epoch row has a percentage in the validation accuracy column.
+    let rows = lines.filter { $0.hasPrefix("    1  ") || $0.hasPrefix("    2  ") }
+    #expect(rows.count == 2)
+    for row in rows {
+      let columns = row.split(separator: " ")
+      try #require(columns.count == 13, "row: \(row)")
+      #expect(columns[3].hasSuffix("%"), "row: \(row)")
+    }
+
+    let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
+    let run = try RunLogReader.read(directory: runs.appending(id))
+    let config = try #require(run.config)
+    #expect(config.trainCount == 400)
+    #expect(config.validationCount == 100)
+    #expect(config.validationSplit == 0.2)
+    #expect(config.augmentation == "crop2,flip")
+    #expect(run.status?.config.validationCount == 100)
+    #expect(run.epochs.count == 2)
+    for epoch in run.epochs {
+      let validation = try #require(epoch.validation, "epoch \(epoch.epoch)")
+      #expect(validation.sampleCount == 100)
+      #expect(validation.confusionMatrix.counts.reduce(0, +) == 100)
+      #expect(validation.loss.isFinite)
+      #expect(epoch.test.sampleCount == 100)
+    }
+    let lastValidation = try #require(run.epochs.last?.validation)
+    #expect(lastValidation.accuracy > 0.5, "validation accuracy \(lastValidation.accuracy)")
+
+    let evaluations = run.records.compactMap(\.evaluation)
+    #expect(evaluations.map(\.split) == ["validation", "test", "validation", "test"])
+    let reference = try #require(evaluations.first)
+    #expect(reference.scoresFile == "scores-validation-epoch-1.npy")
+    let scores = try RunLogReader.loadEvaluation(reference, in: run.directory)
+    #expect(scores.labels.count == 100)
+    #expect(scores.scores.count == 1000)
+  }
+
   @Test func interruptKeepsCompletedEpochs() throws {
     let run = try LongRun()
     defer { run.remove() }
@@ -198,6 +255,68 @@ struct CommandLineErrorTests {
     let result = try LeptonProcess.run(["train", "--seed"])
     #expect(result.status == 2)
     #expect(result.standardError.contains("missing value for --seed"))
+  }
+
+  @Test func invalidValidationSplit() throws {
+    for value in ["1.5", "abc", "-0.1", "1"] {
+      let result = try LeptonProcess.run(["train", "--val-split", value, "--headless"])
+      #expect(result.status == 2, "--val-split \(value)")
+      #expect(
+        result.standardError.contains("invalid value '\(value)' for --val-split"),
+        "stderr: \(result.standardError)")
+      #expect(result.standardError.contains("from 0 to below 1"), "--val-split \(value)")
+    }
+  }
+
+  @Test func validationSplitLeavingEmptyPart() throws {
+    let data = try TemporaryDirectory("lepton-data")
+    let runs = try TemporaryDirectory("lepton-runs")
+    defer {
+      data.remove()
+      runs.remove()
+    }
+    try SyntheticIDX.write(to: data.path, trainCount: 20, testCount: 10)
+    let small = try LeptonProcess.run([
+      "train", "--data", data.path, "--runs-dir", runs.path, "--headless", "--val-split", "0.01",
+    ])
+    #expect(small.status == 2)
+    #expect(
+      small.standardError.contains(
+        "invalid value '0.01' for --val-split: it holds out 0 of the 20 training images"),
+      "stderr: \(small.standardError)")
+    #expect(small.standardError.contains("from 1 to 19"))
+
+    let single = try LeptonProcess.run([
+      "train", "--data", data.path, "--runs-dir", runs.path, "--headless", "--limit", "1",
+      "--val-split", "0.5",
+    ])
+    #expect(single.status == 2)
+    #expect(single.standardError.contains("1 training image cannot be split"))
+    // The check runs before the run directory is created.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: runs.path).isEmpty)
+  }
+
+  @Test func unknownAugmentation() throws {
+    let result = try LeptonProcess.run(["train", "--augment", "crop4,rotate", "--headless"])
+    #expect(result.status == 2)
+    #expect(
+      result.standardError.contains("invalid value 'crop4,rotate' for --augment"),
+      "stderr: \(result.standardError)")
+    #expect(result.standardError.contains("cropN and flip"))
+    #expect(result.standardError.contains("'rotate' is not an augmentation"))
+  }
+
+  @Test func cropPaddingAsLargeAsImage() throws {
+    let data = try TemporaryDirectory("lepton-data")
+    defer { data.remove() }
+    try SyntheticIDX.write(to: data.path, trainCount: 20, testCount: 10)
+    let result = try LeptonProcess.run([
+      "train", "--data", data.path, "--headless", "--augment", "flip,crop28",
+    ])
+    #expect(result.status == 2)
+    #expect(
+      result.standardError.contains("a padding of 28 is not smaller than the 28x28 images"),
+      "stderr: \(result.standardError)")
   }
 
   @Test func unknownModel() throws {

@@ -30,6 +30,20 @@ import Testing
     try expectGolden(grid.lines(), named: "DashboardFinishedHelp")
   }
 
+  @Test func titleShowsValidationAndAugmentation() {
+    var config = FakeRun.config
+    config.trainCount = 54000
+    config.validationCount = 6000
+    config.validationSplit = 0.1
+    config.augmentation = "crop4,flip"
+    var state = DashboardState()
+    state.apply(.runStarted(config))
+    let title = DashboardView.render(state: state, width: 200, height: 48, glyphs: .asciiSet)
+      .lines()[0]
+    #expect(title.contains("| 54000 train / 6000 val / 10000 test |"))
+    #expect(title.contains("| augment crop4,flip"))
+  }
+
   @Test func waitingForRun() throws {
     let grid = DashboardView.render(
       state: DashboardState(), width: 100, height: 30, glyphs: .unicodeSet)

@@ -107,6 +107,17 @@ import Testing
     }
   }
 
+  @Test func validationScoresLeaveROCAlone() {
+    var state = DashboardState()
+    state.apply(.runStarted(FakeRun.config))
+    state.apply(.evaluated(FakeRun.evaluation(epoch: 2)))
+    let testCurves = state.rocCurves
+    var validation = FakeRun.evaluation(epoch: 1)
+    validation.split = "validation"
+    state.apply(.evaluated(validation))
+    #expect(state.rocCurves == testCurves)
+  }
+
   @Test func evaluationWithMissingClassHasUndefinedAUC() {
     var state = DashboardState()
     state.apply(.runStarted(FakeRun.config))

@@ -112,6 +112,18 @@ enum FakeRun {
       imagesPerSecond: 4200 + 100 * Double(epoch))
   }
 
+  /// Returns a summary with a validation report of 6,000 samples whose accuracy is
+  /// `validationAccuracy` and whose loss is a little above the test loss.
+  static func summary(epoch: Int, validationAccuracy: Double) -> EpochSummary {
+    var result = summary(epoch: epoch)
+    var validation = report(epoch: epoch)
+    validation.sampleCount = 6000
+    validation.accuracy = validationAccuracy
+    validation.loss += 0.0125
+    result.validation = validation
+    return result
+  }
+
   /// Softmax scores for 50 test samples per class. The true class gets a logit
   /// bonus that grows with the epoch and is smallest for the classes that are
   /// hard to tell apart (shirts, pullovers, coats), so the curves differ.

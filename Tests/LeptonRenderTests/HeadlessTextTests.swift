@@ -41,6 +41,25 @@ import Testing
     #expect(row.contains("n/a"))
   }
 
+  @Test func epochRowsWithValidation() throws {
+    let header = HeadlessText.epochTableHeader(includingValidation: true)
+    let rows = [
+      HeadlessText.epochTableRow(FakeRun.summary(epoch: 2, validationAccuracy: 0.9012)),
+      HeadlessText.epochTableRow(FakeRun.summary(epoch: 10, validationAccuracy: 1)),
+    ]
+    try expectGolden([header] + rows, named: "HeadlessEpochTableValidation")
+    #expect(header.hasPrefix("Epoch  Train loss  Val loss  Val acc  Test loss"))
+    for row in rows {
+      #expect(row.count == header.count)
+    }
+    #expect(rows[0].contains("90.12%"))
+    #expect(rows[1].contains("100.00%"))
+    // Without a validation report the row keeps the columns of the plain header.
+    let plainHeader = HeadlessText.epochTableHeader()
+    #expect(!plainHeader.contains("Val"))
+    #expect(HeadlessText.epochTableRow(FakeRun.summary(epoch: 2)).count == plainHeader.count)
+  }
+
   @Test func finalReportListsEverything() throws {
     let report = FakeRun.report(epoch: 10, undefinedAUC: true)
     let text = HeadlessText.finalReport(report, classNames: FakeRun.classNames)

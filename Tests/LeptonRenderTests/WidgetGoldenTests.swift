@@ -166,6 +166,29 @@ import Testing
     #expect(lines[2].contains("n/a"))
   }
 
+  @Test func epochTableWithValidation() throws {
+    let accuracies = [0.85, 0.9105, 0.8875]
+    let epochs = accuracies.enumerated().map { index, accuracy in
+      FakeRun.summary(epoch: index + 1, validationAccuracy: accuracy)
+    }
+    let lines = render(width: 120, height: 4) { grid, rect in
+      EpochTable(epochs: epochs).draw(in: rect, on: &grid, glyphs: .unicodeSet)
+    }
+    try expectGolden(lines, named: "EpochTableValidation")
+    #expect(lines[0].hasPrefix("Epoch  Train loss  Val loss  Val acc  Test loss  Accuracy"))
+    #expect(lines[2].contains("91.05%"))
+  }
+
+  @Test func bestEpochFollowsValidation() {
+    // Test accuracy rises every epoch, and validation accuracy peaks at epoch 2.
+    let epochs = [0.85, 0.91, 0.88].enumerated().map { index, accuracy in
+      FakeRun.summary(epoch: index + 1, validationAccuracy: accuracy)
+    }
+    #expect(EpochTable(epochs: epochs).bestEpoch() == 2)
+    let withoutValidation = (1...3).map(FakeRun.summary(epoch:))
+    #expect(EpochTable(epochs: withoutValidation).bestEpoch() == 3)
+  }
+
   @Test func epochTableDropsColumnsFromRight() throws {
     let epochs = (1...5).map(FakeRun.summary(epoch:))
     let lines = render(width: 40, height: 4) { grid, rect in

@@ -69,6 +69,92 @@ struct RunLogTests {
     #expect(evaluation.scores == [0.8, 0.2, 0.3, 0.7, 0.6, 0.4])
   }
 
+  @Test func roundTripsValidation() throws {
+    let root = RunsRoot()
+    defer { root.remove() }
+    let directory = try RunDirectory.create(root: root.path, model: "fmnist-cnn")
+    let writer = try RunLogWriter(directory: directory)
+    var config = sampleConfig(runID: directory.id)
+    config.trainCount = 3
+    config.validationSplit = 0.25
+    config.validationCount = 2
+    config.augmentation = "crop4,flip"
+    let testLabels: [Int32] = [0, 1, 1]
+    let testScores: [Float] = [0.8, 0.2, 0.3, 0.7, 0.6, 0.4]
+    let test = try ClassificationReport.compute(
+      labels: testLabels, probabilities: testScores, classCount: 2)
+    // Both classes occur, so every metric is defined and NaN does not break equality.
+    let validationScores: [Float] = [0.1, 0.9, 0.7, 0.3]
+    let validation = try ClassificationReport.compute(
+      labels: [1, 0], probabilities: validationScores, classCount: 2)
+    let events: [TrainingEvent] = [
+      .runStarted(config),
+      .evaluated(
+        Evaluation(
+          epoch: 1, split: "validation", classCount: 2, labels: [1, 0], scores: validationScores)),
+      .evaluated(
+        Evaluation(epoch: 1, split: "test", classCount: 2, labels: testLabels, scores: testScores)),
+      .epochEnded(
+        EpochSummary(
+          epoch: 1, trainLoss: 0.5, trainAccuracy: 0.75, test: test, validation: validation,
+          trainSeconds: 1, evaluationSeconds: 0.1, imagesPerSecond: 3)),
+      .runFinished(RunSummary(completedEpochs: 1, finalTest: test, totalSeconds: 1.2)),
+    ]
+    for event in events { writer.trainer(didEmit: event) }
+    #expect(writer.firstError == nil)
+
+    let run = try RunLogReader.read(directory: directory.path)
+    #expect(run.skippedLines.isEmpty)
+    #expect(run.config == config)
+    #expect(run.status?.config.augmentation == "crop4,flip")
+    let epoch = try #require(run.epochs.first)
+    #expect(epoch.validation == validation)
+    #expect(epoch.validation?.accuracy == 1)
+    #expect(epoch.test == test)
+
+    let reference = try #require(run.records[1].evaluation)
+    #expect(reference.split == "validation")
+    #expect(reference.scoresFile == "scores-validation-epoch-1.npy")
+    #expect(reference.labelsFile == "labels-validation.npy")
+    let evaluation = try RunLogReader.loadEvaluation(reference, in: directory)
+    #expect(evaluation.labels == [1, 0])
+    #expect(evaluation.scores == validationScores)
+    #expect(run.records[2].evaluation?.labelsFile == "labels-test.npy")
+  }
+
+  @Test func epochWithoutValidationOmitsField() throws {
+    let root = RunsRoot()
+    defer { root.remove() }
+    let directory = try RunDirectory.create(root: root.path, model: "m")
+    let writer = try RunLogWriter(directory: directory)
+    for event in try sampleEvents(runID: directory.id) { writer.trainer(didEmit: event) }
+    let text = try String(contentsOfFile: directory.eventsPath, encoding: .utf8)
+    let epochLine = try #require(text.split(separator: "\n").first { $0.contains("epochEnded") })
+    #expect(!epochLine.contains("validation"))
+    let run = try RunLogReader.read(directory: directory.path)
+    #expect(run.epochs.count == 1)
+    #expect(run.epochs.first?.validation == nil)
+  }
+
+  @Test func configFromOlderLogGetsDefaults() throws {
+    let encoded = try EventCoding.makeEncoder().encode(sampleConfig(runID: "old"))
+    var object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+    let newerKeys = [
+      "optimizer", "learningRateSchedule", "validationSplit", "validationCount", "augmentation",
+    ]
+    for key in newerKeys {
+      #expect(object.removeValue(forKey: key) != nil, "\(key) is encoded")
+    }
+    let older = try JSONSerialization.data(withJSONObject: object)
+    let config = try EventCoding.makeDecoder().decode(RunConfig.self, from: older)
+    #expect(config == sampleConfig(runID: "old"))
+    #expect(config.optimizer == "sgd")
+    #expect(config.learningRateSchedule == "constant")
+    #expect(config.validationSplit == 0)
+    #expect(config.validationCount == 0)
+    #expect(config.augmentation == "none")
+  }
+
   @Test func skipsTruncatedLastLine() throws {
     let root = RunsRoot()
     defer { root.remove() }

@@ -93,6 +93,14 @@ public struct Normalization: Sendable, Codable, Equatable {
     }
   }
 
+  /// Returns one pixel normalised, bit for bit as `apply` converts it.
+  @inlinable
+  public func normalize(_ pixel: UInt8) -> Float {
+    let scale = 1 / (255 * standardDeviation)
+    let offset = mean / standardDeviation
+    return Float(pixel) * scale - offset
+  }
+
   /// Returns every image of `split` normalised, `[count, channels, height, width]`.
   public func normalizedImages(of split: ImageSplit) -> [Float] {
     var result = [Float](repeating: 0, count: split.pixels.count)

@@ -7,19 +7,45 @@ import LeptonMetrics
 /// caller's thread stays free for the screen.
 public final class Trainer: @unchecked Sendable {
   public let options: TrainingOptions
+  /// The data trained and tested on: `train` is cut to `options.limit` and has the
+  /// validation images removed.
   public let dataset: ImageDataset
+  /// The images held out of the training set for validation, nil without a split.
+  public let validation: ImageSplit?
   public let runID: String
-  private let normalization: Normalization
+  let normalization: Normalization
+  /// The failure message for a validation split that leaves a part empty, thrown when
+  /// the run starts. Nil when the split is valid or off.
+  private let splitProblem: String?
   private let observerLock = NSLock()
   private var observers: [any TrainingObserver] = []
 
-  /// Prepares a run. The training split is cut to `options.limit` here, and the
-  /// normalisation is measured on the images that are actually trained on.
+  /// Prepares a run. The training split is cut to `options.limit` here, then the
+  /// validation images are held out of it, and the normalisation is measured on the
+  /// images that are actually trained on. A split that would leave either part empty
+  /// makes `run` fail with `invalidInput`.
   public init(options: TrainingOptions, dataset: ImageDataset, runID: String) {
     var limited = dataset
     limited.train = dataset.train.prefix(options.limit)
+    var validation: ImageSplit?
+    var splitProblem: String?
+    if options.validationSplit > 0 {
+      let count = limited.train.count
+      let heldOut = ImageSplit.validationCount(fraction: options.validationSplit, of: count)
+      if heldOut >= 1 && heldOut < count {
+        let parts = limited.train.holdingOut(validationCount: heldOut, seed: options.seed)
+        limited.train = parts.train
+        validation = parts.validation
+      } else {
+        splitProblem =
+          "A validation split of \(options.validationSplit) holds out \(heldOut) of \(count) "
+          + "training images, but each part needs at least 1 image."
+      }
+    }
     self.options = options
     self.dataset = limited
+    self.validation = validation
+    self.splitProblem = splitProblem
     self.runID = runID
     self.normalization = Normalization.measure(limited.train.pixels)
   }
@@ -82,6 +108,10 @@ public final class Trainer: @unchecked Sendable {
   }
 
   private func train(control: TrainingControl, progress: inout RunProgress) throws -> RunSummary {
+    if let splitProblem {
+      throw RunFailure(
+        kind: .invalidInput, message: splitProblem, epoch: nil, step: nil, completedEpochs: 0)
+    }
     let runStart = Date()
     let train = dataset.train
     let network = try Network(
@@ -92,10 +122,12 @@ public final class Trainer: @unchecked Sendable {
     emit(.runStarted(makeConfig(network: network, stepsPerEpoch: stepsPerEpoch, start: runStart)))
 
     let testImages = normalization.normalizedImages(of: dataset.test)
+    let validationImages = validation.map { normalization.normalizedImages(of: $0) }
     let shuffler = EpochShuffler(count: train.count, seed: options.seed)
     let schedule = options.learningRateSchedule(stepsPerEpoch: stepsPerEpoch)
     var batch = BatchBuffer(
-      batchSize: options.batchSize, imageSize: train.imageSize, normalization: normalization)
+      batchSize: options.batchSize, shape: train.shape, normalization: normalization,
+      augmentation: options.augmentation)
 
     for epoch in 1...max(1, options.epochs) {
       progress.epoch = epoch
@@ -105,15 +137,14 @@ public final class Trainer: @unchecked Sendable {
         batch: &batch, control: control, progress: &progress)
 
       let evaluationStart = Date()
-      let probabilities = try evaluate(network: network, images: testImages)
-      emit(
-        .evaluated(
-          Evaluation(
-            epoch: epoch, split: "test", classCount: dataset.classCount,
-            labels: dataset.test.labels, scores: probabilities)))
-      let report = try ClassificationReport.compute(
-        labels: dataset.test.labels, probabilities: probabilities,
-        classCount: dataset.classCount)
+      var validationReport: ClassificationReport?
+      if let validation, let validationImages {
+        validationReport = try evaluateAndReport(
+          epoch: epoch, split: "validation", network: network, samples: validation,
+          images: validationImages)
+      }
+      let report = try evaluateAndReport(
+        epoch: epoch, split: "test", network: network, samples: dataset.test, images: testImages)
       let evaluationSeconds = Date().timeIntervalSince(evaluationStart)
 
       progress.completedEpochs = epoch
@@ -124,7 +155,8 @@ public final class Trainer: @unchecked Sendable {
           EpochSummary(
             epoch: epoch, trainLoss: totals.lossSum / seen,
             trainAccuracy: Double(totals.correct) / seen, test: report,
-            trainSeconds: totals.seconds, evaluationSeconds: evaluationSeconds,
+            validation: validationReport, trainSeconds: totals.seconds,
+            evaluationSeconds: evaluationSeconds,
             imagesPerSecond: seen / totals.seconds)))
     }
     return RunSummary(
@@ -150,6 +182,7 @@ public final class Trainer: @unchecked Sendable {
     let train = dataset.train
     let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
     let epochStart = Date()
+    var augmentationGenerator = Augmentation.generator(seed: options.seed, epoch: epoch)
     // Time spent paused is left out of the epoch's duration and throughput.
     var pausedSeconds = 0.0
     var totals = EpochTotals()
@@ -170,7 +203,8 @@ public final class Trainer: @unchecked Sendable {
       }
       let first = (step - 1) * options.batchSize
       let count = min(options.batchSize, train.count - first)
-      batch.fill(from: train, order: order[first..<(first + count)])
+      batch.fill(
+        from: train, order: order[first..<(first + count)], generator: &augmentationGenerator)
       let result = try batch.withBuffers { images, labels in
         try network.trainStep(images: images, labels: labels, count: count)
       }
@@ -197,20 +231,38 @@ public final class Trainer: @unchecked Sendable {
     return totals
   }
 
-  /// Returns softmax probabilities for every test image, `[testCount, classCount]`.
-  private func evaluate(network: Network, images: [Float]) throws -> [Float] {
-    let test = dataset.test
+  /// Evaluates `samples` in inference mode, emits the scores as an `evaluated` event
+  /// and returns their report.
+  private func evaluateAndReport(
+    epoch: Int, split: String, network: Network, samples: ImageSplit, images: [Float]
+  ) throws -> ClassificationReport {
+    let probabilities = try evaluate(network: network, samples: samples, images: images)
+    emit(
+      .evaluated(
+        Evaluation(
+          epoch: epoch, split: split, classCount: dataset.classCount, labels: samples.labels,
+          scores: probabilities)))
+    return try ClassificationReport.compute(
+      labels: samples.labels, probabilities: probabilities, classCount: dataset.classCount)
+  }
+
+  /// Returns softmax probabilities for every image of `samples`, `[count, classCount]`.
+  /// `images` are the normalised pixels of `samples`.
+  private func evaluate(network: Network, samples: ImageSplit, images: [Float]) throws
+    -> [Float]
+  {
     let classCount = dataset.classCount
-    var probabilities = [Float](repeating: 0, count: test.count * classCount)
+    let imageSize = samples.imageSize
+    var probabilities = [Float](repeating: 0, count: samples.count * classCount)
     let batchSize = options.evaluationBatchSize
     try images.withUnsafeBufferPointer { allImages in
-      try test.labels.withUnsafeBufferPointer { allLabels in
+      try samples.labels.withUnsafeBufferPointer { allLabels in
         try probabilities.withUnsafeMutableBufferPointer { allProbabilities in
           var first = 0
-          while first < test.count {
-            let count = min(batchSize, test.count - first)
+          while first < samples.count {
+            let count = min(batchSize, samples.count - first)
             let imageSlice = UnsafeBufferPointer(
-              rebasing: allImages[(first * test.imageSize)..<((first + count) * test.imageSize)])
+              rebasing: allImages[(first * imageSize)..<((first + count) * imageSize)])
             let labelSlice = UnsafeBufferPointer(rebasing: allLabels[first..<(first + count)])
             let output = UnsafeMutableBufferPointer(
               rebasing: allProbabilities[(first * classCount)..<((first + count) * classCount)])
@@ -235,6 +287,8 @@ public final class Trainer: @unchecked Sendable {
       weightDecay: options.optimizer.weightDecay, seed: options.seed,
       stepsPerEpoch: stepsPerEpoch, versions: Versions.current,
       startedAt: ISO8601DateFormatter().string(from: start),
-      optimizer: options.optimizerDescription, learningRateSchedule: options.scheduleDescription)
+      optimizer: options.optimizerDescription, learningRateSchedule: options.scheduleDescription,
+      validationSplit: validation == nil ? 0 : options.validationSplit,
+      validationCount: validation?.count ?? 0, augmentation: options.augmentation.description)
   }
 }

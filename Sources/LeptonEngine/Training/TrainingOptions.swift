@@ -17,6 +17,12 @@ public struct TrainingOptions: Sendable, Equatable {
   public var scheduleStepEpochs = 1
   /// Factor of each decay of the `step` schedule.
   public var scheduleGamma = 0.1
+  /// Random crops and flips of the training images, drawn from a generator seeded by
+  /// `seed` and the epoch.
+  public var augmentation = Augmentation.none
+  /// Fraction of the training images, after `limit`, held out as a validation set
+  /// and picked by `seed`. 0 holds out nothing. Values in `0..<1`.
+  public var validationSplit = 0.0
 
   public init(
     model: String = "fmnist-cnn", epochs: Int = 2, batchSize: Int = 64,
