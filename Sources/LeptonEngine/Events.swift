@@ -160,6 +160,8 @@ public enum FailureKind: String, Sendable, Codable {
   case diverged
   case invalidInput
   case internalError
+  /// A file of the run, such as the checkpoint, could not be written.
+  case saveFailed
 }
 
 public struct RunFailure: Sendable, Codable, Equatable, Error {

@@ -31,7 +31,9 @@ enum TrainCommand {
     let directory = try RunDirectory.create(
       root: parsed.runsDirectory, model: parsed.options.model)
     let writer = try RunLogWriter(directory: directory)
-    let trainer = Trainer(options: parsed.options, dataset: dataset, runID: directory.id)
+    var options = parsed.options
+    options.checkpointPath = directory.checkpointPath
+    let trainer = Trainer(options: options, dataset: dataset, runID: directory.id)
     trainer.addObserver(writer)
 
     let decision = TerminalSupport.shouldUseHeadless(forceHeadless: parsed.headless)

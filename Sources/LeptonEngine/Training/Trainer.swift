@@ -126,6 +126,10 @@ public final class Trainer: @unchecked Sendable {
             trainAccuracy: Double(totals.correct) / seen, test: report,
             trainSeconds: totals.seconds, evaluationSeconds: evaluationSeconds,
             imagesPerSecond: seen / totals.seconds)))
+      if let path = options.checkpointPath {
+        try saveCheckpoint(
+          network: network, normalization: normalization, epoch: epoch, path: path)
+      }
     }
     return RunSummary(
       completedEpochs: progress.completedEpochs, finalTest: progress.lastReport,
