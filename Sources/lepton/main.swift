@@ -16,6 +16,7 @@ let topLevelHelp = """
 
   Commands:
     train     train a CNN and watch it live (default data: Fashion-MNIST)
+    evaluate  report a saved checkpoint's metrics on a data set's test images
     bench     measure training and evaluation speed in images per second
     help      show this help
 
@@ -40,16 +41,19 @@ func runMain() -> Int32 {
     switch command {
     case "train":
       return try TrainCommand.run(arguments: arguments)
+    case "evaluate":
+      return try EvaluateCommand.run(arguments: arguments)
     case "bench":
       return try BenchCommand.run(arguments: arguments)
     case "help", "--help", "-h":
       switch arguments.first {
       case "train": print(TrainArguments.help)
+      case "evaluate": print(EvaluateArguments.help)
       case "bench": print(BenchCommand.help)
       case nil: print(topLevelHelp)
       case let topic?:
         throw CommandLineError.unknownCommand(
-          topic, suggestion: closestMatch(to: topic, in: ["train", "bench"]))
+          topic, suggestion: closestMatch(to: topic, in: ["train", "evaluate", "bench"]))
       }
       return ExitStatus.success
     case "--version":
@@ -57,7 +61,8 @@ func runMain() -> Int32 {
       return ExitStatus.success
     default:
       throw CommandLineError.unknownCommand(
-        command, suggestion: closestMatch(to: command, in: ["train", "bench", "help"]))
+        command,
+        suggestion: closestMatch(to: command, in: ["train", "evaluate", "bench", "help"]))
     }
   } catch let error as CommandLineError {
     writeError(error.description)
