@@ -214,6 +214,8 @@ public enum FailureKind: String, Sendable, Codable {
   case diverged
   case invalidInput
   case internalError
+  /// A file of the run, such as the checkpoint, could not be written.
+  case saveFailed
 }
 
 public struct RunFailure: Sendable, Codable, Equatable, Error {

@@ -7,6 +7,8 @@ public struct RunDirectory: Sendable {
 
   public var eventsPath: String { (path as NSString).appendingPathComponent("events.jsonl") }
   public var configPath: String { (path as NSString).appendingPathComponent("run.json") }
+  /// Path of `model.ckpt`, the checkpoint that `lepton train` replaces after every epoch.
+  public var checkpointPath: String { (path as NSString).appendingPathComponent("model.ckpt") }
 
   public func file(_ name: String) -> String {
     (path as NSString).appendingPathComponent(name)

@@ -3,6 +3,7 @@ enum CommandLineError: Error, Equatable, CustomStringConvertible {
   case unknownCommand(String, suggestion: String?)
   case unknownOption(String, command: String, suggestion: String?)
   case missingValue(option: String, expected: String)
+  case missingOption(String, command: String, expected: String)
   case invalidValue(option: String, value: String, expected: String)
   /// A value that is well-formed but does not suit the data, such as a validation split
   /// that leaves no training image.
@@ -20,6 +21,10 @@ enum CommandLineError: Error, Equatable, CustomStringConvertible {
         + " Run 'lepton \(command) --help' for its options."
     case .missingValue(let option, let expected):
       return "missing value for \(option): expected \(expected), as in '\(option) VALUE'."
+    case .missingOption(let option, let command, let expected):
+      return
+        "missing option \(option) for 'lepton \(command)': expected \(expected), as in "
+        + "'lepton \(command) \(option) VALUE'."
     case .invalidValue(let option, let value, let expected):
       return "invalid value '\(value)' for \(option): expected \(expected)."
     case .invalidValueWithReason(let option, let value, let reason, let fix):

@@ -44,7 +44,9 @@ enum TrainCommand {
     let directory = try RunDirectory.create(
       root: parsed.runsDirectory, model: Network.presetNames.contains(model) ? model : "custom")
     let writer = try RunLogWriter(directory: directory)
-    let trainer = Trainer(options: parsed.options, dataset: dataset, runID: directory.id)
+    var options = parsed.options
+    options.checkpointPath = directory.checkpointPath
+    let trainer = Trainer(options: options, dataset: dataset, runID: directory.id)
     trainer.addObserver(writer)
 
     let decision = TerminalSupport.shouldUseHeadless(forceHeadless: parsed.headless)

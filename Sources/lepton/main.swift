@@ -16,6 +16,7 @@ let topLevelHelp = """
 
   Commands:
     train     train a CNN and watch it live (default data: Fashion-MNIST)
+    evaluate  report a saved checkpoint's metrics on a data set's test images
     bench     measure training and evaluation speed in images per second
     models    list model presets with their layers, shapes and parameter counts
     help      show this help
@@ -41,6 +42,8 @@ func runMain() -> Int32 {
     switch command {
     case "train":
       return try TrainCommand.run(arguments: arguments)
+    case "evaluate":
+      return try EvaluateCommand.run(arguments: arguments)
     case "bench":
       return try BenchCommand.run(arguments: arguments)
     case "models":
@@ -48,12 +51,14 @@ func runMain() -> Int32 {
     case "help", "--help", "-h":
       switch arguments.first {
       case "train": print(TrainArguments.help)
+      case "evaluate": print(EvaluateArguments.help)
       case "bench": print(BenchCommand.help)
       case "models": print(ModelsCommand.grammar)
       case nil: print(topLevelHelp)
       case let topic?:
         throw CommandLineError.unknownCommand(
-          topic, suggestion: closestMatch(to: topic, in: ["train", "bench", "models"]))
+          topic,
+          suggestion: closestMatch(to: topic, in: ["train", "evaluate", "bench", "models"]))
       }
       return ExitStatus.success
     case "--version":
@@ -61,7 +66,9 @@ func runMain() -> Int32 {
       return ExitStatus.success
     default:
       throw CommandLineError.unknownCommand(
-        command, suggestion: closestMatch(to: command, in: ["train", "bench", "models", "help"]))
+        command,
+        suggestion: closestMatch(
+          to: command, in: ["train", "evaluate", "bench", "models", "help"]))
     }
   } catch let error as CommandLineError {
     writeError(error.description)

@@ -1,14 +1,17 @@
 import Foundation
 
-/// Writes a small, learnable data set in the IDX format: 28x28 images whose
-/// class is drawn as a bright horizontal band at a class-specific height,
-/// over seeded noise.
+/// Writes a small, learnable data set in the IDX format: square images, 28x28
+/// unless given, whose class is drawn as a bright horizontal band at a
+/// class-specific height, over seeded noise.
 enum SyntheticIDX {
   static let classCount = 10
   static let side = 28
 
-  static func write(to directory: String, trainCount: Int, testCount: Int, seed: UInt64 = 1) throws
-  {
+  /// Writes the four IDX files. `side` must be at least 23 to fit the lowest band.
+  static func write(
+    to directory: String, trainCount: Int, testCount: Int, seed: UInt64 = 1,
+    side: Int = SyntheticIDX.side
+  ) throws {
     var state = seed
     func nextByte() -> UInt8 {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407

@@ -56,7 +56,7 @@ public final class Network: @unchecked Sendable {
   /// Running means and variances of the batch normalisations `[spec.bufferCount]`.
   let buffers: UnsafeMutablePointer<Float>
   /// Draws dropout masks, shared by every plan.
-  private let random: RandomSource
+  let random: RandomSource
   /// Momentum or Adam moment buffers `[parameterCount]`.
   let optimizerState: OptimizerState
   private var trainingPlans: [Int: BatchPlan] = [:]

@@ -141,8 +141,8 @@ final class OptimizerState {
   let firstBuffer: UnsafeMutablePointer<Float>
   /// Adam's second moment `[count]`, unused by SGD.
   let secondBuffer: UnsafeMutablePointer<Float>
-  /// Number of steps applied since the last reset.
-  private(set) var stepCount = 0
+  /// Number of steps applied since the last reset. Restoring a checkpoint sets the saved count.
+  var stepCount = 0
 
   init(count: Int) {
     self.count = count

@@ -33,6 +33,20 @@ struct Xoshiro256StarStar: RandomNumberGenerator {
     s3 = expander.next()
   }
 
+  /// Restores a generator from the four words of `state`. Returns nil unless `state` has
+  /// four words and one of them is nonzero, because an all-zero state yields only zeros.
+  init?(state: [UInt64]) {
+    guard state.count == 4, state.contains(where: { $0 != 0 }) else { return nil }
+    s0 = state[0]
+    s1 = state[1]
+    s2 = state[2]
+    s3 = state[3]
+  }
+
+  /// The four state words, which `init(state:)` restores. The second normal sample that
+  /// `nextNormal` keeps for its next call is not part of it.
+  var state: [UInt64] { [s0, s1, s2, s3] }
+
   mutating func next() -> UInt64 {
     let result = rotateLeft(s1 &* 5, 7) &* 9
     let shifted = s1 << 17

@@ -158,6 +158,10 @@ public final class Trainer: @unchecked Sendable {
             validation: validationReport, trainSeconds: totals.seconds,
             evaluationSeconds: evaluationSeconds,
             imagesPerSecond: seen / totals.seconds)))
+      if let path = options.checkpointPath {
+        try saveCheckpoint(
+          network: network, normalization: normalization, epoch: epoch, path: path)
+      }
     }
     return RunSummary(
       completedEpochs: progress.completedEpochs, finalTest: progress.lastReport,

@@ -7,6 +7,8 @@ public struct TrainingOptions: Sendable, Equatable {
   public var seed: UInt64
   /// Train on the first `limit` training images only; nil trains on all of them.
   public var limit: Int?
+  /// File that receives the network's checkpoint after every epoch, or nil to save none.
+  public var checkpointPath: String?
   /// Batch size for test-set evaluation; larger batches run faster in inference mode.
   public var evaluationBatchSize: Int
   /// The optimiser. `optimizer` contains the learning rate and weight decay for every
