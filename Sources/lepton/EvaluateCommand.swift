@@ -83,28 +83,7 @@ enum EvaluateCommand {
     // Evaluation runs inference plans only, so the training plan is kept to one image.
     let network = try Network(checkpoint: checkpoint, batchSize: 1)
     let images = checkpoint.normalization.normalizedImages(of: test)
-    let classCount = checkpoint.classCount
-    let imageSize = test.imageSize
-    var probabilities = [Float](repeating: 0, count: test.count * classCount)
-    try images.withUnsafeBufferPointer { allImages in
-      try test.labels.withUnsafeBufferPointer { allLabels in
-        try probabilities.withUnsafeMutableBufferPointer { allProbabilities in
-          var first = 0
-          while first < test.count {
-            let count = min(batchSize, test.count - first)
-            let imageSlice = UnsafeBufferPointer(
-              rebasing: allImages[(first * imageSize)..<((first + count) * imageSize)])
-            let labelSlice = UnsafeBufferPointer(rebasing: allLabels[first..<(first + count)])
-            let output = UnsafeMutableBufferPointer(
-              rebasing: allProbabilities[(first * classCount)..<((first + count) * classCount)])
-            _ = try network.predict(
-              images: imageSlice, labels: labelSlice, count: count, probabilities: output)
-            first += count
-          }
-        }
-      }
-    }
-    return probabilities
+    return try network.probabilities(images: images, labels: test.labels, batchSize: batchSize)
   }
 
   /// Formats the training run's final report, followed by the metrics it leaves out.

@@ -255,29 +255,8 @@ public final class Trainer: @unchecked Sendable {
   private func evaluate(network: Network, samples: ImageSplit, images: [Float]) throws
     -> [Float]
   {
-    let classCount = dataset.classCount
-    let imageSize = samples.imageSize
-    var probabilities = [Float](repeating: 0, count: samples.count * classCount)
-    let batchSize = options.evaluationBatchSize
-    try images.withUnsafeBufferPointer { allImages in
-      try samples.labels.withUnsafeBufferPointer { allLabels in
-        try probabilities.withUnsafeMutableBufferPointer { allProbabilities in
-          var first = 0
-          while first < samples.count {
-            let count = min(batchSize, samples.count - first)
-            let imageSlice = UnsafeBufferPointer(
-              rebasing: allImages[(first * imageSize)..<((first + count) * imageSize)])
-            let labelSlice = UnsafeBufferPointer(rebasing: allLabels[first..<(first + count)])
-            let output = UnsafeMutableBufferPointer(
-              rebasing: allProbabilities[(first * classCount)..<((first + count) * classCount)])
-            _ = try network.predict(
-              images: imageSlice, labels: labelSlice, count: count, probabilities: output)
-            first += count
-          }
-        }
-      }
-    }
-    return probabilities
+    try network.probabilities(
+      images: images, labels: samples.labels, batchSize: options.evaluationBatchSize)
   }
 
   private func makeConfig(network: Network, stepsPerEpoch: Int, start: Date) -> RunConfig {
