@@ -59,15 +59,40 @@ public struct PNGImage: Sendable, Equatable {
       throw DataError.notPNG(path: path)
     }
 
+    // libpng reads from the buffer until png_image_finish_read returns, so both calls run
+    // while the array's storage is pinned.
+    let (width, height, channels, decodedChannels, decoded) = try bytes.withUnsafeBytes {
+      try Self.decode($0, path: path)
+    }
+    let hasAlpha = decodedChannels > channels
+    let decodedByteCount = decoded.count
+    self.width = width
+    self.height = height
+    self.channels = channels
+    if hasAlpha {
+      var pixels: [UInt8] = []
+      pixels.reserveCapacity(width * height * channels)
+      for start in stride(from: 0, to: decodedByteCount, by: decodedChannels) {
+        pixels.append(contentsOf: decoded[start..<(start + channels)])
+      }
+      self.pixels = pixels
+    } else {
+      self.pixels = decoded
+    }
+  }
+
+  /// Decodes the PNG file in `buffer` to interleaved samples: 1 or 3 channels, plus alpha
+  /// when the file has it.
+  private static func decode(_ buffer: UnsafeRawBufferPointer, path: String) throws -> (
+    width: Int, height: Int, channels: Int, decodedChannels: Int, decoded: [UInt8]
+  ) {
     // libpng requires `opaque` to be nil and `version` to be set before the first call.
     var image = png_image()
     image.version = UInt32(PNG_IMAGE_VERSION)
     // png_image_free is safe after png_image_finish_read, which frees the state itself.
     defer { png_image_free(&image) }
 
-    let begun = bytes.withUnsafeBytes { buffer in
-      png_image_begin_read_from_memory(&image, buffer.baseAddress, buffer.count)
-    }
+    let begun = png_image_begin_read_from_memory(&image, buffer.baseAddress, buffer.count)
     guard begun != 0 else {
       throw DataError.corruptPNG(path: path, reason: Self.message(of: image))
     }
@@ -101,20 +126,7 @@ public struct PNGImage: Sendable, Equatable {
     guard finished != 0 else {
       throw DataError.corruptPNG(path: path, reason: Self.message(of: image))
     }
-
-    self.width = width
-    self.height = height
-    self.channels = channels
-    if hasAlpha {
-      var pixels: [UInt8] = []
-      pixels.reserveCapacity(width * height * channels)
-      for start in stride(from: 0, to: decodedByteCount, by: decodedChannels) {
-        pixels.append(contentsOf: decoded[start..<(start + channels)])
-      }
-      self.pixels = pixels
-    } else {
-      self.pixels = decoded
-    }
+    return (width, height, channels, decodedChannels, decoded)
   }
 
   /// Appends the samples in planar `[channels, height, width]` order, the layout of
