@@ -185,78 +185,80 @@ final class LayerBuilder {
           name: "\(name) relu", output: built.output, outputGradient: outputGradient,
           inputGradient: outputGradient))
     }
-    var outputGradientDescriptor = outputGradient.descriptor
-    var sourceLayout = source.descriptor
+    // The backward primitives pick their own layouts, because the forward ones can lack a
+    // fast backward kernel: with 6 input channels, the forward source is plain NCHW and
+    // oneDNN 2.6 has only its reference backward code for that layout.
+    var anySource = try memoryDescriptor4D(batchSize, inShape[0], inShape[1], inShape[2], any)
+    var anyOutputGradient = try memoryDescriptor4D(
+      batchSize, outShape[0], outShape[1], outShape[2], any)
     var weightsBackward = dnnl_convolution_desc_t()
     var gradientBiasDescriptor = bias.descriptor
     try checkDNNL(
       lepton_conv_backward_weights_init(
-        &weightsBackward, &sourceLayout, &weightsDescriptor, &gradientBiasDescriptor,
-        &outputGradientDescriptor, Int64(stride), Int64(padding)),
+        &weightsBackward, &anySource, &weightsDescriptor, &gradientBiasDescriptor,
+        &anyOutputGradient, Int64(stride), Int64(padding)),
       "dnnl_convolution_backward_weights_desc_init (\(name))")
     let weightsBackwardDescriptor = try PrimitiveDescriptor(
       name: "\(name) backward weights", operation: &weightsBackward, context: context,
       hint: forwardDescriptor)
+    let weightsBackwardSource = try reordered(
+      source, to: weightsBackwardDescriptor.memoryDescriptor(dnnl_query_src_md),
+      name: "\(name) backward source", steps: &built.backward)
+    let weightsBackwardGradient = try reordered(
+      outputGradient, to: weightsBackwardDescriptor.memoryDescriptor(dnnl_query_diff_dst_md),
+      name: "\(name) output gradient", steps: &built.backward)
     let plainWeightGradient = try DNNLMemory(
       descriptor: plainWeights.descriptor, context: context, name: "\(name) weight gradient",
       borrowing: UnsafeMutableRawPointer(storage.gradients + weightSlice.offset))
     let biasGradient = try DNNLMemory(
       descriptor: bias.descriptor, context: context, name: "\(name) bias gradient",
       borrowing: UnsafeMutableRawPointer(storage.gradients + biasSlice.offset))
-    let chosenGradientLayout = weightsBackwardDescriptor.memoryDescriptor(
-      dnnl_query_diff_weights_md)
-    let weightGradient =
-      sameLayout(chosenGradientLayout, plainWeightGradient.descriptor)
-      ? plainWeightGradient
-      : try DNNLMemory(
-        descriptor: chosenGradientLayout, context: context, name: "\(name) weight gradient")
+    let weightGradient = try written(
+      plainWeightGradient,
+      from: weightsBackwardDescriptor.memoryDescriptor(dnnl_query_diff_weights_md),
+      name: "\(name) weight gradient")
     built.backward.append(
       try Primitive(
         descriptor: weightsBackwardDescriptor,
         arguments: [
-          (DNNL_ARG_SRC, source), (DNNL_ARG_DIFF_DST, outputGradient),
-          (DNNL_ARG_DIFF_WEIGHTS, weightGradient), (DNNL_ARG_DIFF_BIAS, biasGradient),
+          (DNNL_ARG_SRC, weightsBackwardSource), (DNNL_ARG_DIFF_DST, weightsBackwardGradient),
+          (DNNL_ARG_DIFF_WEIGHTS, weightGradient.memory), (DNNL_ARG_DIFF_BIAS, biasGradient),
         ]))
-    if weightGradient !== plainWeightGradient {
-      built.backward.append(
-        try Primitive(
-          reorderName: "\(name) weight gradient reorder", from: weightGradient,
-          to: plainWeightGradient, context: context))
-    }
+    if let reorder = weightGradient.reorder { built.backward.append(reorder) }
     guard needsInputGradient else { return built }
 
-    let inputGradient = try gradient(index)
-    let sourceGradient =
-      source === input
-      ? inputGradient
-      : try DNNLMemory(
-        descriptor: source.descriptor, context: context, name: "\(name) source gradient")
-    var sourceGradientDescriptor = sourceGradient.descriptor
+    var anyInputGradient = try memoryDescriptor4D(
+      batchSize, inShape[0], inShape[1], inShape[2], any)
     var dataBackward = dnnl_convolution_desc_t()
     try checkDNNL(
       lepton_conv_backward_data_init(
-        &dataBackward, &sourceGradientDescriptor, &weightsDescriptor, &outputGradientDescriptor,
+        &dataBackward, &anyInputGradient, &weightsDescriptor, &anyOutputGradient,
         Int64(stride), Int64(padding)),
       "dnnl_convolution_backward_data_desc_init (\(name))")
     let dataBackwardDescriptor = try PrimitiveDescriptor(
       name: "\(name) backward data", operation: &dataBackward, context: context,
       hint: forwardDescriptor)
+    let dataGradientLayout = dataBackwardDescriptor.memoryDescriptor(dnnl_query_diff_dst_md)
+    let dataBackwardGradient =
+      sameLayout(dataGradientLayout, weightsBackwardGradient.descriptor)
+      ? weightsBackwardGradient
+      : try reordered(
+        outputGradient, to: dataGradientLayout, name: "\(name) data output gradient",
+        steps: &built.backward)
     let backwardWeights = try reordered(
       plainWeights, to: dataBackwardDescriptor.memoryDescriptor(dnnl_query_weights_md),
       name: "\(name) backward weights", steps: &built.backward)
+    let inputGradient = try written(
+      try gradient(index), from: dataBackwardDescriptor.memoryDescriptor(dnnl_query_diff_src_md),
+      name: "\(name) input gradient")
     built.backward.append(
       try Primitive(
         descriptor: dataBackwardDescriptor,
         arguments: [
-          (DNNL_ARG_DIFF_DST, outputGradient), (DNNL_ARG_WEIGHTS, backwardWeights),
-          (DNNL_ARG_DIFF_SRC, sourceGradient),
+          (DNNL_ARG_DIFF_DST, dataBackwardGradient), (DNNL_ARG_WEIGHTS, backwardWeights),
+          (DNNL_ARG_DIFF_SRC, inputGradient.memory),
         ]))
-    if sourceGradient !== inputGradient {
-      built.backward.append(
-        try Primitive(
-          reorderName: "\(name) input gradient reorder", from: sourceGradient, to: inputGradient,
-          context: context))
-    }
+    if let reorder = inputGradient.reorder { built.backward.append(reorder) }
     return built
   }
 
@@ -611,6 +613,18 @@ final class LayerBuilder {
     steps.append(
       try Primitive(reorderName: "\(name) reorder", from: memory, to: target, context: context))
     return target
+  }
+
+  /// Returns memory in `layout` for a primitive to write, and the reorder that copies it to
+  /// `target` afterwards, or `target` itself and no reorder when the layouts match.
+  private func written(
+    _ target: DNNLMemory, from layout: dnnl_memory_desc_t, name: String
+  ) throws -> (memory: DNNLMemory, reorder: Primitive?) {
+    if sameLayout(target.descriptor, layout) { return (target, nil) }
+    let memory = try DNNLMemory(descriptor: layout, context: context, name: name)
+    let reorder = try Primitive(
+      reorderName: "\(name) reorder", from: memory, to: target, context: context)
+    return (memory, reorder)
   }
 
   /// Returns the input in the layout a primitive chose, reordering it when it differs.
