@@ -21,7 +21,8 @@ public enum DashboardView {
     let epochInner = grid.drawBox(
       layout.epochTable, title: "Epochs (test metrics are macro averages)",
       focused: state.focusedPanel == .epochs, glyphs: glyphs)
-    EpochTable(epochs: state.epochs).draw(in: epochInner, on: &grid, glyphs: glyphs)
+    EpochTable(epochs: state.epochs, expectsValidation: (state.config?.validationCount ?? 0) > 0)
+      .draw(in: epochInner, on: &grid, glyphs: glyphs)
 
     let mode = state.matrixNormalized ? "row %" : "counts"
     let epochSuffix = state.epochs.last.map { ", epoch \($0.epoch)" } ?? ""

@@ -86,18 +86,21 @@ public struct EpochColumn: Sendable {
 }
 
 /// The per-epoch metric table: a header row, then the latest epochs that fit,
-/// with the best epoch highlighted. The validation columns appear when any epoch has
-/// a validation report.
+/// with the best epoch highlighted. The validation columns appear when the run holds out
+/// a validation set or any epoch has a validation report.
 public struct EpochTable: Sendable {
   public var epochs: [EpochSummary]
+  /// Whether the run has a validation set, so its columns show before the first epoch ends.
+  public var expectsValidation: Bool
 
-  public init(epochs: [EpochSummary]) {
+  public init(epochs: [EpochSummary], expectsValidation: Bool = false) {
     self.epochs = epochs
+    self.expectsValidation = expectsValidation
   }
 
   public func draw(in rect: Rect, on grid: inout Grid, glyphs: GlyphSet) {
     guard !rect.isEmpty else { return }
-    let hasValidation = epochs.contains { $0.validation != nil }
+    let hasValidation = expectsValidation || epochs.contains { $0.validation != nil }
     let columns = EpochColumn.fitting(width: rect.width, includingValidation: hasValidation)
     guard !columns.isEmpty else { return }
     let header = EpochColumn.line(columns.map(\.header), columns: columns)

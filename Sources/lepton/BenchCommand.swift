@@ -22,7 +22,8 @@ enum BenchCommand {
       --eval-batch N    evaluation batch size (default 1000)
       --steps N         training steps per repeat (default 50)
       --repeats N       repeats; the median is reported (default 5)
-      --data DIR        time on these IDX images instead of random noise
+      --data DIR        time on the training images of a data set in any format
+                        that train reads, instead of random noise
       --no-reference    skip the reference implementation
       -h, --help        show this help
     """
@@ -84,6 +85,9 @@ enum BenchCommand {
       inputShape = dataset.train.shape
       classCount = dataset.classCount
       source = "\(dataset.name) training images"
+      // Batches larger than the data set would need more images than it has.
+      batch = min(batch, dataset.train.count)
+      evaluationBatch = min(evaluationBatch, dataset.train.count)
     }
 
     let shape = inputShape.map(String.init).joined(separator: "x")

@@ -71,9 +71,11 @@ final class HeadlessPrinter: TrainingObserver, @unchecked Sendable {
     let augmentation =
       config.augmentation == "none" ? "" : ", augmentation \(config.augmentation)"
     return
-      "Training \(config.model) (\(config.parameterCount) parameters) on \(config.dataset): "
+      "Training \(config.model) (\(ModelsCommand.grouped(config.parameterCount)) parameters) "
+      + "on \(config.dataset): "
       + "\(config.trainCount) training\(validation) and \(config.testCount) test images, "
-      + "\(config.epochs) epochs of \(config.stepsPerEpoch) steps\(augmentation), "
+      + "\(config.epochs) \(config.epochs == 1 ? "epoch" : "epochs") of "
+      + "\(config.stepsPerEpoch) steps\(augmentation), "
       + "run \(config.runID)"
   }
 

@@ -86,7 +86,10 @@ enum ModelsCommand {
           model: name, inputShape: shape, classCount: classCount)
         blocks.append(render(description))
       } catch let error as NetworkError {
-        writeError("\(error). Run 'lepton help models' for the grammar.")
+        let text = error.description
+        writeError(
+          text.contains("lepton help models")
+            ? text : "\(text). Run 'lepton help models' for the grammar.")
         return ExitStatus.usage
       }
     }

@@ -27,8 +27,9 @@ struct TrainArguments: Equatable {
       --model NAME|SPEC   preset (fmnist-cnn, fmnist-bn, cifar-cnn, lenet5) or layer
                           string such as conv32k3p1-bn-relu-pool2-dense10; see
                           'lepton models' and 'lepton help models' (default fmnist-cnn)
-      --data DIR          data directory: four IDX files (gzipped or raw), or
-                          the CIFAR-10 or CIFAR-100 binary files; the format is
+      --data DIR          data directory: four IDX files (gzipped or raw), the
+                          CIFAR-10 or CIFAR-100 binary files, or an image folder
+                          (train/CLASS/*.png, test/CLASS/*.png); the format is
                           detected (default \(IDXDataset.defaultDirectory))
       --epochs N          passes over the training set (default 2)
       --batch N           images per optimisation step (default 64)

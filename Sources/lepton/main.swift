@@ -21,7 +21,8 @@ let topLevelHelp = """
     models    list model presets with their layers, shapes and parameter counts
     help      show this help
 
-  Run 'lepton COMMAND --help' for a command's options.
+  Run 'lepton COMMAND --help' for a command's options, and 'lepton --version' for the
+  versions of Lepton and oneDNN.
   """
 
 func writeError(_ message: String) {

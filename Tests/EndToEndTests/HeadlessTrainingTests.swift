@@ -226,7 +226,7 @@ struct CommandLineErrorTests {
     let result = try LeptonProcess.run(["train", "--data", "/nonexistent/fmnist", "--headless"])
     #expect(result.status == 1)
     #expect(result.standardError.contains("/nonexistent/fmnist"))
-    #expect(result.standardError.contains("--data DIR"))
+    #expect(result.standardError.contains("Check the path given to --data"))
   }
 
   @Test func negativeLearningRate() throws {

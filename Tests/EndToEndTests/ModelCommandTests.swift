@@ -33,7 +33,8 @@ struct ModelCommandTests {
     let result = try LeptonProcess.run(["models", "conv8k3-rleu-dense10"])
     #expect(result.status == 2)
     #expect(result.standardError.contains("at 'rleu': not a layer"))
-    #expect(result.standardError.contains("lepton help models"))
+    let hints = result.standardError.components(separatedBy: "lepton help models").count - 1
+    #expect(hints == 1, "the grammar hint appears once: \(result.standardError)")
   }
 
   @Test func trainRejectsUnknownTokenBeforeLoading() throws {
@@ -104,6 +105,18 @@ struct BenchCommandTests {
     ])
     #expect(result.status == 0, "stderr: \(result.standardError)")
     #expect(result.standardOutput.contains("2x9x9 random noise"))
+  }
+
+  @Test func benchesSmallDataSet() throws {
+    let data = try TemporaryDirectory("lepton-data")
+    defer { data.remove() }
+    try SyntheticIDX.write(to: data.path, trainCount: 40, testCount: 10)
+    // 40 images are fewer than the default batches of 64 and 1000.
+    let result = try LeptonProcess.run([
+      "bench", "--data", data.path, "--steps", "1", "--repeats", "1", "--no-reference",
+    ])
+    #expect(result.status == 0, "stderr: \(result.standardError)")
+    #expect(result.standardOutput.contains("batch 40"))
   }
 
   @Test func rejectsMalformedShape() throws {

@@ -33,3 +33,26 @@ struct FashionMNISTTrainingTests {
     #expect(median >= 0.89, "accuracies \(accuracies)")
   }
 }
+
+/// Ten epochs of `fmnist-bn` with the recipe the README gives for the most accurate preset.
+/// The run takes 6 to 12 minutes on 2 cores, so it runs only when
+/// `LEPTON_TRAINING_TESTS=1` is set and is picked with `--filter BestPresetTrainingTests`.
+@Suite(
+  .serialized,
+  .enabled(if: ProcessInfo.processInfo.environment["LEPTON_TRAINING_TESTS"] == "1"))
+struct BestPresetTrainingTests {
+  @Test func batchNormPresetReachesTestAccuracy() throws {
+    let dataset = try IDXDataset.load(directory: IDXDataset.defaultDirectory)
+    var options = TrainingOptions(
+      model: "fmnist-bn", epochs: 10, batchSize: 128,
+      optimizer: SGDConfiguration(learningRate: 0.002, momentum: 0, weightDecay: 0.05))
+    options.optimizerKind = .adamw
+    options.schedule = .cosine
+    options.augmentation = Augmentation(horizontalFlip: true)
+    let trainer = Trainer(options: options, dataset: dataset, runID: "best-preset")
+    let summary = try trainer.run(control: TrainingControl()).get()
+    let accuracy = try #require(summary.finalTest?.accuracy)
+    print("fmnist-bn: test accuracy \(accuracy) after \(summary.totalSeconds) s")
+    #expect(accuracy >= 0.925)
+  }
+}

@@ -112,6 +112,25 @@ struct ModelSpecTests {
     }
   }
 
+  @Test func misspeltPresetIsAnUnknownModel() {
+    #expect(throws: NetworkError.unknownModel(name: "fmnist-bnn", presets: ModelSpec.presetNames)) {
+      _ = try ModelSpec(model: "fmnist-bnn", inputShape: [1, 28, 28], classCount: 10)
+    }
+  }
+
+  @Test func errorQuotesSpecificationAsWritten() {
+    do {
+      _ = try ModelSpec(
+        model: "conv8k3-dropout1.0-dense10", inputShape: [1, 28, 28], classCount: 10)
+      Issue.record("a dropout rate of 1 was accepted")
+    } catch let NetworkError.invalidModelSpec(specification, token, _) {
+      #expect(specification == "conv8k3-dropout1.0-dense10")
+      #expect(token == "dropout1")
+    } catch {
+      Issue.record("unexpected error \(error)")
+    }
+  }
+
   @Test func unknownSingleNameIsAnUnknownModel() {
     #expect(throws: NetworkError.unknownModel(name: "resnet50", presets: ModelSpec.presetNames)) {
       _ = try ModelSpec(model: "resnet50", inputShape: [1, 28, 28], classCount: 10)

@@ -179,6 +179,15 @@ import Testing
     #expect(lines[2].contains("91.05%"))
   }
 
+  @Test func validationColumnsBeforeFirstEpoch() {
+    let lines = render(width: 120, height: 3) { grid, rect in
+      EpochTable(epochs: [], expectsValidation: true).draw(
+        in: rect, on: &grid, glyphs: .unicodeSet)
+    }
+    #expect(lines[0].hasPrefix("Epoch  Train loss  Val loss  Val acc  Test loss  Accuracy"))
+    #expect(lines[1].contains("no finished epoch yet"))
+  }
+
   @Test func bestEpochFollowsValidation() {
     // Test accuracy rises every epoch, and validation accuracy peaks at epoch 2.
     let epochs = [0.85, 0.91, 0.88].enumerated().map { index, accuracy in

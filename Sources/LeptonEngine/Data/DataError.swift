@@ -36,8 +36,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
       return "\(path): file not found. Check the path or pass --data DIR with the four IDX files."
     case .directoryNotFound(let path):
       return
-        "\(path): data directory not found. Install the default data with "
-        + "'apt-get install dataset-fashion-mnist' or pass --data DIR."
+        "\(path): data directory not found. Check the path given to --data, or for the "
+        + "default Fashion-MNIST data run 'apt-get install dataset-fashion-mnist'."
     case .missingFile(let directory, let candidates):
       return
         "\(directory): missing \(candidates[0]) (also tried \(candidates.dropFirst().joined(separator: ", "))). "

@@ -32,7 +32,7 @@ extension Network {
   /// - Throws: `NetworkError.unknownModel` or `.invalidModelSpec` naming the bad token.
   public static func checkModelSyntax(_ model: String) throws {
     if ModelSpec.presetNames.contains(model) { return }
-    guard model.contains("-") || ModelSpec.parseToken(model) != nil else {
+    guard ModelSpec.looksLikeSpecification(model) else {
       throw NetworkError.unknownModel(name: model, presets: ModelSpec.presetNames)
     }
     for token in model.split(separator: "-", omittingEmptySubsequences: false) {

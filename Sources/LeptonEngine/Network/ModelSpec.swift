@@ -147,7 +147,7 @@ struct ModelSpec: Equatable {
     if let preset = ModelSpec.presetSpecification(model, classCount: classCount) {
       try self.init(
         name: model, specification: preset, inputShape: inputShape, classCount: classCount)
-    } else if model.contains("-") || ModelSpec.parseToken(model) != nil {
+    } else if ModelSpec.looksLikeSpecification(model) {
       try self.init(
         name: model, specification: model, inputShape: inputShape, classCount: classCount)
     } else {
@@ -177,13 +177,25 @@ struct ModelSpec: Equatable {
       }
       kinds.append(kind)
     }
-    try self.init(name: name, kinds: kinds, inputShape: inputShape, classCount: classCount)
+    try self.init(
+      name: name, kinds: kinds, inputShape: inputShape, classCount: classCount,
+      text: specification)
+  }
+
+  /// Whether `model` has at least one layer token, so that errors are about its tokens
+  /// rather than an unknown preset name such as `fmnist-bnn`.
+  static func looksLikeSpecification(_ model: String) -> Bool {
+    model.split(separator: "-").contains { parseToken(String($0)) != nil }
   }
 
   /// Works out the shapes and parameter places of `kinds`, adding a flatten before the first
   /// dense layer that follows a 3-D shape.
-  init(name: String, kinds: [LayerKind], inputShape: [Int], classCount: Int) throws {
-    let specification = kinds.map(\.token).joined(separator: "-")
+  ///
+  /// - Parameter text: The specification as the user wrote it, quoted in errors.
+  init(
+    name: String, kinds: [LayerKind], inputShape: [Int], classCount: Int, text: String? = nil
+  ) throws {
+    let specification = text ?? kinds.map(\.token).joined(separator: "-")
     func fail(_ token: String, _ reason: String) -> NetworkError {
       .invalidModelSpec(specification: specification, token: token, reason: reason)
     }
