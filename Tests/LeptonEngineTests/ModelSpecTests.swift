@@ -125,7 +125,7 @@ struct ModelSpecTests {
       Issue.record("a dropout rate of 1 was accepted")
     } catch let NetworkError.invalidModelSpec(specification, token, _) {
       #expect(specification == "conv8k3-dropout1.0-dense10")
-      #expect(token == "dropout1")
+      #expect(token == "dropout1.0")
     } catch {
       Issue.record("unexpected error \(error)")
     }

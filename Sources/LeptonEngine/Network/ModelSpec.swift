@@ -196,6 +196,9 @@ struct ModelSpec: Equatable {
     name: String, kinds: [LayerKind], inputShape: [Int], classCount: Int, text: String? = nil
   ) throws {
     let specification = text ?? kinds.map(\.token).joined(separator: "-")
+    // Errors quote each token as written, such as dropout1.0 rather than dropout1.
+    var written = text.map { $0.split(separator: "-").map(String.init) } ?? []
+    if written.count != kinds.count { written = kinds.map(\.token) }
     func fail(_ token: String, _ reason: String) -> NetworkError {
       .invalidModelSpec(specification: specification, token: token, reason: reason)
     }
@@ -203,14 +206,13 @@ struct ModelSpec: Equatable {
     var shape = inputShape
     var parameterOffset = 0
     var bufferOffset = 0
-    for kind in kinds {
+    for (kind, token) in zip(kinds, written) {
       if case .dense = kind, shape.count == 3 {
         layers.append(
           ResolvedLayer(kind: .flatten, inputShape: shape, outputShape: [shape.reduce(1, *)]))
         shape = [shape.reduce(1, *)]
       }
       var layer = ResolvedLayer(kind: kind, inputShape: shape, outputShape: shape)
-      let token = kind.token
       switch kind {
       case .convolution(let filters, let kernel, let stride, let padding):
         guard shape.count == 3 else {
@@ -278,11 +280,11 @@ struct ModelSpec: Equatable {
     }
     guard let last = layers.last, case .dense(let units) = last.kind else {
       throw fail(
-        kinds.last?.token ?? "", "the model must end with a dense layer of \(classCount) units")
+        written.last ?? "", "the model must end with a dense layer of \(classCount) units")
     }
     guard units == classCount else {
       throw fail(
-        last.kind.token,
+        written.last ?? last.kind.token,
         "the data has \(classCount) classes; end the model with dense\(classCount)")
     }
     // A ReLU right after a convolution or dense layer runs inside that layer.
