@@ -89,6 +89,8 @@ public struct DashboardState: Sendable {
   public var helpVisible = false
   /// Whether the confusion matrix shows row percentages instead of counts.
   public var matrixNormalized = false
+  /// Whether the per-class table replaces the confusion matrix and ROC panels.
+  public var perClassVisible = false
   /// Whether the step curves show the smoothed line over the raw one.
   public var smoothingEnabled = true
   /// Whether the user paused training.
@@ -181,6 +183,7 @@ public struct DashboardState: Sendable {
     focusedPanel = other.focusedPanel
     helpVisible = other.helpVisible
     matrixNormalized = other.matrixNormalized
+    perClassVisible = other.perClassVisible
     smoothingEnabled = other.smoothingEnabled
   }
 

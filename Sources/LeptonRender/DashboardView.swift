@@ -24,6 +24,22 @@ public enum DashboardView {
     EpochTable(epochs: state.epochs, expectsValidation: (state.config?.validationCount ?? 0) > 0)
       .draw(in: epochInner, on: &grid, glyphs: glyphs)
 
+    if state.perClassVisible {
+      drawPerClass(state: state, layout: layout, on: &grid, glyphs: glyphs)
+    } else {
+      drawMatrixAndROC(state: state, layout: layout, on: &grid, glyphs: glyphs)
+    }
+
+    StatusLine(state: state).draw(in: layout.statusLine, on: &grid, glyphs: glyphs)
+    if state.helpVisible {
+      HelpOverlay().draw(in: grid.bounds, on: &grid, glyphs: glyphs)
+    }
+    return grid
+  }
+
+  private static func drawMatrixAndROC(
+    state: DashboardState, layout: DashboardLayout, on grid: inout Grid, glyphs: GlyphSet
+  ) {
     let mode = state.matrixNormalized ? "row %" : "counts"
     let epochSuffix = state.epochs.last.map { ", epoch \($0.epoch)" } ?? ""
     let matrixInner = grid.drawBox(
@@ -44,12 +60,21 @@ public enum DashboardView {
     } else {
       ROCPlot(curves: state.rocCurves).draw(in: rocInner, on: &grid, glyphs: glyphs)
     }
+  }
 
-    StatusLine(state: state).draw(in: layout.statusLine, on: &grid, glyphs: glyphs)
-    if state.helpVisible {
-      HelpOverlay().draw(in: grid.bounds, on: &grid, glyphs: glyphs)
-    }
-    return grid
+  /// Draws the per-class table across the space of the confusion matrix and ROC panels.
+  private static func drawPerClass(
+    state: DashboardState, layout: DashboardLayout, on grid: inout Grid, glyphs: GlyphSet
+  ) {
+    let matrix = layout.confusionMatrix
+    let area = Rect(
+      x: matrix.x, y: matrix.y, width: layout.roc.maxX - matrix.x, height: matrix.height)
+    let epochSuffix = state.epochs.last.map { ", epoch \($0.epoch)" } ?? ""
+    let inner = grid.drawBox(
+      area, title: "Per-class test metrics\(epochSuffix)",
+      focused: state.focusedPanel == .confusion || state.focusedPanel == .roc, glyphs: glyphs)
+    PerClassTable(epochs: state.epochs, classNames: state.classNames)
+      .draw(in: inner, on: &grid, glyphs: glyphs)
   }
 
   private static func drawTitleBar(

@@ -24,6 +24,8 @@ public struct GlyphSet: Hashable, Sendable {
   public let shades: [Character]
   public let ellipsis: Character
   public let separator: Character
+  /// Bar heights from lowest to highest, for sparklines.
+  public let sparkLevels: [Character]
 
   /// Returns the Unicode set when `unicode` is true and the ASCII set otherwise.
   public init(unicode: Bool) {
@@ -44,6 +46,7 @@ public struct GlyphSet: Hashable, Sendable {
       shades = [" ", "░", "▒", "▓", "█"]
       ellipsis = "…"
       separator = "│"
+      sparkLevels = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     } else {
       topLeft = "+"
       topRight = "+"
@@ -60,6 +63,7 @@ public struct GlyphSet: Hashable, Sendable {
       shades = [" ", ".", ":", "*", "#"]
       ellipsis = "~"
       separator = "|"
+      sparkLevels = ["_", ".", "-", "=", "+", "*", "#"]
     }
   }
 

@@ -8,6 +8,7 @@ public struct HelpOverlay: Sendable {
     ("Tab", "focus the next panel"),
     ("n", "confusion matrix: counts or row %"),
     ("s", "smoothing of step curves on or off"),
+    ("c", "per-class table or matrix and ROC"),
   ]
 
   public init() {}

@@ -180,6 +180,8 @@ public final class DashboardApp {
       state.toggleNormalization()
     case .toggleSmoothing:
       state.toggleSmoothing()
+    case .togglePerClass:
+      state.togglePerClass()
     case .resize:
       terminal.updateSize()
     }

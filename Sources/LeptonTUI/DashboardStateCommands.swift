@@ -29,4 +29,8 @@ extension DashboardState {
   mutating func toggleSmoothing() {
     smoothingEnabled.toggle()
   }
+
+  mutating func togglePerClass() {
+    perClassVisible.toggle()
+  }
 }

@@ -28,6 +28,8 @@ public enum DashboardCommand: Hashable, Sendable {
   case toggleNormalization
   /// Switch loss and accuracy curve smoothing on or off.
   case toggleSmoothing
+  /// Switch between the per-class table and the confusion matrix with the ROC curves.
+  case togglePerClass
   /// Re-query the terminal size and lay the screen out again.
   case resize
 }
@@ -42,6 +44,7 @@ public enum KeyBindings {
     ("Tab / Shift-Tab", "move focus between panels"),
     ("n", "normalise the confusion matrix by row"),
     ("s", "smooth the loss and accuracy curves"),
+    ("c", "show per-class metrics instead of the matrix and ROC"),
   ]
 
   /// Returns the command bound to `key`, or nil when the key does nothing. Letters match in
@@ -67,6 +70,7 @@ public enum KeyBindings {
     case "\t": return .focusNext
     case "n", "N": return .toggleNormalization
     case "s", "S": return .toggleSmoothing
+    case "c", "C": return .togglePerClass
     default: return nil
     }
   }

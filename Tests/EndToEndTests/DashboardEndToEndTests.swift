@@ -64,6 +64,11 @@ final class DashboardEndToEndTests {
     try session.sendKeys("n")
     try await session.waitFor(text: "row %")
 
+    try session.sendKeys("c")
+    try await session.waitFor(text: "Per-class test metrics")
+    try session.sendKeys("c")
+    try await session.waitFor(text: "Confusion matrix")
+
     try session.sendKeys("p")
     try await session.waitFor(text: "PAUSED")
 

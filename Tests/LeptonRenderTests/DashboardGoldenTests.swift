@@ -30,6 +30,17 @@ import Testing
     try expectGolden(grid.lines(), named: "DashboardFinishedHelp")
   }
 
+  @Test func perClassTableReplacesMatrixAndROC() throws {
+    var state = FakeRun.midRunState()
+    state.perClassVisible = true
+    let grid = DashboardView.render(state: state, width: 120, height: 36, glyphs: .unicodeSet)
+    let lines = grid.lines()
+    try expectGolden(lines, named: "DashboardPerClass")
+    #expect(lines.contains { $0.contains("Per-class test metrics") })
+    #expect(!lines.contains { $0.contains("Confusion matrix") })
+    #expect(!lines.contains { $0.contains("ROC one-vs-rest") })
+  }
+
   @Test func titleShowsValidationAndAugmentation() {
     var config = FakeRun.config
     config.trainCount = 54000

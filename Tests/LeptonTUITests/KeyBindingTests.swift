@@ -14,6 +14,8 @@ import Testing
     (.backTab, .focusPrevious),
     (.character("n"), .toggleNormalization),
     (.character("s"), .toggleSmoothing),
+    (.character("c"), .togglePerClass),
+    (.character("C"), .togglePerClass),
     (.resize, .resize),
   ])
   func boundKey(key: InputKey, command: DashboardCommand) {
@@ -30,7 +32,7 @@ import Testing
 
   @Test func summaryListsEveryLetterKey() {
     let keys = KeyBindings.summary.map(\.keys).joined(separator: " ")
-    for letter in ["q", "p", "?", "Tab", "n", "s"] {
+    for letter in ["q", "p", "?", "Tab", "n", "s", "c"] {
       #expect(keys.contains(letter), "help does not list \(letter)")
     }
   }
