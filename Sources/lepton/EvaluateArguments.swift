@@ -3,7 +3,8 @@ import LeptonEngine
 /// The options of `lepton evaluate`.
 struct EvaluateArguments: Equatable {
   var checkpointPath = ""
-  var dataDirectory = IDXDataset.defaultDirectory
+  /// The `--data` directory, or nil to use the training run's data.
+  var dataDirectory: String?
   var batchSize = 500
   var json = false
   var showHelp = false
@@ -23,8 +24,9 @@ struct EvaluateArguments: Equatable {
     Options:
       --checkpoint PATH   checkpoint file, such as runs/<run-id>/model.ckpt (required)
       --data DIR          data directory in any format that 'lepton train' reads;
-                          its test images are evaluated
-                          (default \(IDXDataset.defaultDirectory))
+                          its test images are evaluated (default: the data of
+                          the run the checkpoint belongs to, from the run.json
+                          beside it, else \(IDXDataset.defaultDirectory))
       --batch N           images per inference step (default 500, as in training)
       --json              print one JSON object instead: the checkpoint, the data
                           and every metric, per-class average precision included

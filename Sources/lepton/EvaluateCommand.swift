@@ -2,6 +2,7 @@ import Foundation
 import LeptonEngine
 import LeptonMetrics
 import LeptonRender
+import LeptonRuns
 
 /// `lepton evaluate`: loads a checkpoint and a data set, predicts the test images in
 /// inference mode and prints the classification report as text or JSON.
@@ -13,7 +14,8 @@ enum EvaluateCommand {
       return ExitStatus.success
     }
     let checkpoint = try Checkpoint.read(from: parsed.checkpointPath)
-    let (format, dataset) = try DatasetLoader.load(directory: parsed.dataDirectory)
+    let dataDirectory = parsed.dataDirectory ?? trainingDataDirectory(of: parsed.checkpointPath)
+    let (format, dataset) = try DatasetLoader.load(directory: dataDirectory)
     writeError("reading \(format.displayName) data from \(dataset.directory)")
     try checkCompatibility(checkpoint, path: parsed.checkpointPath, dataset: dataset)
     if let warning = classNameWarning(checkpoint: checkpoint, dataset: dataset) {
@@ -73,6 +75,17 @@ enum EvaluateCommand {
       "class \(first.offset) is '\(first.element.0)' in the checkpoint but "
       + "'\(first.element.1)' in \(dataset.directory)\(more). The report uses the "
       + "checkpoint's names."
+  }
+
+  /// Returns the data directory recorded in the `run.json` beside a checkpoint, or the
+  /// default data directory when there is none.
+  static func trainingDataDirectory(of checkpointPath: String) -> String {
+    let runPath = (checkpointPath as NSString).deletingLastPathComponent
+    let run = try? RunLogReader.read(directory: runPath.isEmpty ? "." : runPath)
+    guard let directory = run?.config?.dataDirectory, !directory.isEmpty else {
+      return IDXDataset.defaultDirectory
+    }
+    return directory
   }
 
   /// Returns the softmax probabilities of every image of `test`, `[count, classCount]`,

@@ -119,6 +119,18 @@ struct EvaluateCommandTests {
     #expect(output.classNames == (0..<10).map(String.init))
   }
 
+  @Test func defaultsToTheRunsData() throws {
+    let trained = try TrainedRun()
+    defer { trained.remove() }
+    // Without --data, the run.json beside the checkpoint names the training data.
+    let result = try LeptonProcess.run(["evaluate", "--checkpoint", trained.checkpointPath])
+    #expect(result.status == 0, "stderr: \(result.standardError)")
+    #expect(result.standardError.contains("data from \(trained.data.path)"))
+    let evaluated = line(startingWith: "accuracy ", in: result.standardOutput)
+    #expect(evaluated != nil)
+    #expect(evaluated == line(startingWith: "accuracy ", in: trained.trainingOutput))
+  }
+
   @Test func dataThatDoesNotFitTheModel() throws {
     let trained = try TrainedRun()
     defer { trained.remove() }
