@@ -91,6 +91,16 @@ public struct DashboardState: Sendable {
   public var matrixNormalized = false
   /// Whether the per-class table replaces the confusion matrix and ROC panels.
   public var perClassVisible = false
+  /// The threshold explorer's class, threshold and mode.
+  public var explorerSettings = ExplorerSettings()
+  /// The latest test-set evaluation, which the threshold explorer reads.
+  public internal(set) var latestTestEvaluation: Evaluation?
+  /// The explorer's sorted scores and curves for the current class.
+  public internal(set) var explorerData: ExplorerData?
+  /// The explorer's sorted top probabilities for selective prediction.
+  public internal(set) var selectivePredictor: SelectivePredictor?
+  /// Why the explorer has no data, such as invalid scores.
+  public internal(set) var explorerFailure: String?
   /// Whether the step curves show the smoothed line over the raw one.
   public var smoothingEnabled = true
   /// Whether the user paused training.
@@ -151,6 +161,7 @@ public struct DashboardState: Sendable {
     case .evaluated(let evaluation):
       // The ROC panel shows the test set, so validation scores are not drawn.
       guard evaluation.split == "test" else { return }
+      storeTestEvaluation(evaluation)
       do {
         rocCurves = try Self.rocSeries(for: evaluation, classNames: classNames)
         rocFailure = nil
@@ -184,6 +195,7 @@ public struct DashboardState: Sendable {
     helpVisible = other.helpVisible
     matrixNormalized = other.matrixNormalized
     perClassVisible = other.perClassVisible
+    explorerSettings = other.explorerSettings
     smoothingEnabled = other.smoothingEnabled
   }
 

@@ -24,7 +24,9 @@ public enum DashboardView {
     EpochTable(epochs: state.epochs, expectsValidation: (state.config?.validationCount ?? 0) > 0)
       .draw(in: epochInner, on: &grid, glyphs: glyphs)
 
-    if state.perClassVisible {
+    if state.explorerSettings.visible {
+      drawExplorer(state: state, layout: layout, on: &grid, glyphs: glyphs)
+    } else if state.perClassVisible {
       drawPerClass(state: state, layout: layout, on: &grid, glyphs: glyphs)
     } else {
       drawMatrixAndROC(state: state, layout: layout, on: &grid, glyphs: glyphs)
@@ -62,13 +64,29 @@ public enum DashboardView {
     }
   }
 
+  /// Draws the threshold explorer across the space of the confusion matrix and ROC panels.
+  private static func drawExplorer(
+    state: DashboardState, layout: DashboardLayout, on grid: inout Grid, glyphs: GlyphSet
+  ) {
+    let panel = ThresholdExplorerPanel(state: state)
+    let inner = grid.drawBox(
+      bottomArea(layout), title: panel.title,
+      focused: state.focusedPanel == .confusion || state.focusedPanel == .roc, glyphs: glyphs)
+    panel.draw(in: inner, on: &grid, glyphs: glyphs)
+  }
+
+  /// The space of the confusion matrix and ROC panels together.
+  private static func bottomArea(_ layout: DashboardLayout) -> Rect {
+    let matrix = layout.confusionMatrix
+    return Rect(
+      x: matrix.x, y: matrix.y, width: layout.roc.maxX - matrix.x, height: matrix.height)
+  }
+
   /// Draws the per-class table across the space of the confusion matrix and ROC panels.
   private static func drawPerClass(
     state: DashboardState, layout: DashboardLayout, on grid: inout Grid, glyphs: GlyphSet
   ) {
-    let matrix = layout.confusionMatrix
-    let area = Rect(
-      x: matrix.x, y: matrix.y, width: layout.roc.maxX - matrix.x, height: matrix.height)
+    let area = bottomArea(layout)
     let epochSuffix = state.epochs.last.map { ", epoch \($0.epoch)" } ?? ""
     let inner = grid.drawBox(
       area, title: "Per-class test metrics\(epochSuffix)",

@@ -9,6 +9,13 @@ public struct HelpOverlay: Sendable {
     ("n", "confusion matrix: counts or row %"),
     ("s", "smoothing of step curves on or off"),
     ("c", "per-class table or matrix and ROC"),
+    ("t", "threshold explorer on or off"),
+    ("Left Right", "explorer: threshold -/+ 0.01"),
+    ("J K", "explorer: threshold -/+ 0.001"),
+    ("PgDn PgUp", "explorer: previous/next score"),
+    ("[ ]", "explorer: previous/next class"),
+    ("f y", "explorer: max F1 / Youden's J"),
+    ("a", "explorer: selective prediction"),
   ]
 
   public init() {}
@@ -27,7 +34,8 @@ public struct HelpOverlay: Sendable {
     for (index, line) in lines.enumerated() {
       let key = TextFit.pad(Self.bindings[index].key, to: keyWidth)
       let y = inner.y + index
-      guard y < inner.maxY else { break }
+      // The last row keeps the footer, so a short screen lists fewer bindings.
+      guard y < inner.maxY - 1 else { break }
       grid.write(
         " " + key, x: inner.x, y: y, style: Style(foreground: .accent, bold: true),
         clip: inner)

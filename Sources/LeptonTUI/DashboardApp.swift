@@ -182,6 +182,20 @@ public final class DashboardApp {
       state.toggleSmoothing()
     case .togglePerClass:
       state.togglePerClass()
+    case .toggleExplorer:
+      state.toggleExplorer()
+    case .moveThreshold(let step):
+      state.moveThreshold(by: step)
+    case .jumpToScore(let direction):
+      state.jumpToScore(direction)
+    case .changeExplorerClass(let delta):
+      state.changeExplorerClass(by: delta)
+    case .thresholdAtMaximumF1:
+      state.applyMaximumF1()
+    case .thresholdAtMaximumYoudenJ:
+      state.applyMaximumYoudenJ()
+    case .toggleSelective:
+      state.toggleSelective()
     case .resize:
       terminal.updateSize()
     }

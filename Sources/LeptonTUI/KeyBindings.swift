@@ -10,6 +10,10 @@ public enum InputKey: Hashable, Sendable {
   case down
   case left
   case right
+  case pageUp
+  case pageDown
+  case shiftLeft
+  case shiftRight
   /// A function key that the dashboard does not use, with its curses key code.
   case other(Int32)
 }
@@ -30,6 +34,20 @@ public enum DashboardCommand: Hashable, Sendable {
   case toggleSmoothing
   /// Switch between the per-class table and the confusion matrix with the ROC curves.
   case togglePerClass
+  /// Show or hide the threshold explorer.
+  case toggleExplorer
+  /// Move the explorer's threshold by a step, such as +0.01.
+  case moveThreshold(Double)
+  /// Move the explorer's threshold to the next distinct score above (+1) or below (-1).
+  case jumpToScore(Int)
+  /// Show the next (+1) or previous (-1) class against the rest.
+  case changeExplorerClass(Int)
+  /// Jump to the threshold with the highest F1.
+  case thresholdAtMaximumF1
+  /// Jump to the threshold with the highest Youden's J (TPR - FPR).
+  case thresholdAtMaximumYoudenJ
+  /// Switch between one class against the rest and abstaining on low top probabilities.
+  case toggleSelective
   /// Re-query the terminal size and lay the screen out again.
   case resize
 }
@@ -45,6 +63,10 @@ public enum KeyBindings {
     ("n", "normalise the confusion matrix by row"),
     ("s", "smooth the loss and accuracy curves"),
     ("c", "show per-class metrics instead of the matrix and ROC"),
+    ("t", "threshold explorer: arrows 0.01, Shift or J/K 0.001, PgUp/PgDn next score"),
+    ("[ ]", "explorer: previous or next class"),
+    ("f / y", "explorer: threshold of maximum F1 or Youden's J"),
+    ("a", "explorer: abstain below the threshold (selective prediction)"),
   ]
 
   /// Returns the command bound to `key`, or nil when the key does nothing. Letters match in
@@ -57,7 +79,13 @@ public enum KeyBindings {
       return .focusPrevious
     case .character(let character):
       return command(forCharacter: character)
-    case .up, .down, .left, .right, .other:
+    case .right, .up: return .moveThreshold(0.01)
+    case .left, .down: return .moveThreshold(-0.01)
+    case .shiftRight: return .moveThreshold(0.001)
+    case .shiftLeft: return .moveThreshold(-0.001)
+    case .pageUp: return .jumpToScore(1)
+    case .pageDown: return .jumpToScore(-1)
+    case .other:
       return nil
     }
   }
@@ -71,6 +99,14 @@ public enum KeyBindings {
     case "n", "N": return .toggleNormalization
     case "s", "S": return .toggleSmoothing
     case "c", "C": return .togglePerClass
+    case "t", "T": return .toggleExplorer
+    case "K", "k": return .moveThreshold(0.001)
+    case "J", "j": return .moveThreshold(-0.001)
+    case "]": return .changeExplorerClass(1)
+    case "[": return .changeExplorerClass(-1)
+    case "f", "F": return .thresholdAtMaximumF1
+    case "y", "Y": return .thresholdAtMaximumYoudenJ
+    case "a", "A": return .toggleSelective
     default: return nil
     }
   }

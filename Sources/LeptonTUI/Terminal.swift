@@ -226,6 +226,10 @@ final class Terminal {
     case lepton_key_down(): return .down
     case lepton_key_left(): return .left
     case lepton_key_right(): return .right
+    case lepton_key_page_up(): return .pageUp
+    case lepton_key_page_down(): return .pageDown
+    case lepton_key_shift_left(): return .shiftLeft
+    case lepton_key_shift_right(): return .shiftRight
     default: return .other(code)
     }
   }

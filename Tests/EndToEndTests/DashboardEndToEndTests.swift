@@ -79,6 +79,36 @@ final class DashboardEndToEndTests {
     expectTerminalRestored(screen)
   }
 
+  @Test func thresholdExplorerFollowsKeys() async throws {
+    let session = try startSession("--epochs 100")
+    defer { session.kill() }
+    try await session.waitFor(text: "TRAINING", timeout: .seconds(60))
+    try session.sendKeys("t")
+    try await session.waitFor(text: "vs rest at 0.500", timeout: .seconds(60))
+    // The explorer needs a finished epoch's scores; pause so they stay fixed.
+    try await session.waitFor(text: "TP ", timeout: .seconds(180))
+    try session.sendKeys("p")
+    try await session.waitFor(text: "PAUSED")
+
+    try session.sendKeys("Right", "Right", "Right")
+    try await session.waitFor(text: "vs rest at 0.530")
+    try session.sendKeys("J")
+    try await session.waitFor(text: "vs rest at 0.529")
+    try session.sendKeys("]")
+    try await session.waitFor(text: "Threshold explorer: 1 vs rest")
+    try session.sendKeys("f")
+    try await session.waitFor(text: "max F1 ")
+    try session.sendKeys("a")
+    try await session.waitFor(text: "coverage ")
+    try session.sendKeys("t")
+    try await session.waitFor(text: "Confusion matrix")
+
+    try session.sendKeys("q")
+    let screen = try await session.waitFor(text: "modes-printed", timeout: .seconds(60))
+    #expect(screen.contains("exit=0"))
+    expectTerminalRestored(screen)
+  }
+
   @Test func quitAfterFirstEpochKeepsLog() async throws {
     let session = try startSession("--epochs 100")
     defer { session.kill() }

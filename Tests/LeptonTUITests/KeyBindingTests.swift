@@ -16,6 +16,22 @@ import Testing
     (.character("s"), .toggleSmoothing),
     (.character("c"), .togglePerClass),
     (.character("C"), .togglePerClass),
+    (.character("t"), .toggleExplorer),
+    (.right, .moveThreshold(0.01)),
+    (.up, .moveThreshold(0.01)),
+    (.left, .moveThreshold(-0.01)),
+    (.down, .moveThreshold(-0.01)),
+    (.shiftRight, .moveThreshold(0.001)),
+    (.shiftLeft, .moveThreshold(-0.001)),
+    (.character("K"), .moveThreshold(0.001)),
+    (.character("J"), .moveThreshold(-0.001)),
+    (.pageUp, .jumpToScore(1)),
+    (.pageDown, .jumpToScore(-1)),
+    (.character("]"), .changeExplorerClass(1)),
+    (.character("["), .changeExplorerClass(-1)),
+    (.character("f"), .thresholdAtMaximumF1),
+    (.character("y"), .thresholdAtMaximumYoudenJ),
+    (.character("a"), .toggleSelective),
     (.resize, .resize),
   ])
   func boundKey(key: InputKey, command: DashboardCommand) {
@@ -23,8 +39,7 @@ import Testing
   }
 
   @Test(arguments: [
-    InputKey.character("x"), .character(" "), .character("\u{1B}"), .up, .down, .left, .right,
-    .other(265),
+    InputKey.character("x"), .character(" "), .character("\u{1B}"), .other(265),
   ])
   func unboundKey(key: InputKey) {
     #expect(KeyBindings.command(for: key) == nil)
@@ -32,7 +47,7 @@ import Testing
 
   @Test func summaryListsEveryLetterKey() {
     let keys = KeyBindings.summary.map(\.keys).joined(separator: " ")
-    for letter in ["q", "p", "?", "Tab", "n", "s", "c"] {
+    for letter in ["q", "p", "?", "Tab", "n", "s", "c", "t", "[ ]", "f / y", "a"] {
       #expect(keys.contains(letter), "help does not list \(letter)")
     }
   }

@@ -1,0 +1,190 @@
+import Foundation
+import LeptonEngine
+import LeptonMetrics
+
+/// What the threshold explorer shows: its class, threshold and mode.
+public struct ExplorerSettings: Sendable, Equatable {
+  public var visible = false
+  /// Whether the explorer abstains on low top probabilities instead of showing one class
+  /// against the rest.
+  public var selective = false
+  public var classIndex = 0
+  public var threshold = 0.5
+  /// The outcome of the last preset jump, such as the F1 it found or why none exists.
+  public var note: String?
+
+  public init() {}
+}
+
+/// The sorted scores and curves of the explorer's class, built once per evaluation and
+/// class so that each key press costs a binary search.
+public struct ExplorerData: Sendable {
+  public var epoch: Int
+  public var classIndex: Int
+  public var explorer: ThresholdExplorer
+  /// The class's ROC curve and precision-recall curve, at most `rocPointLimit` points each.
+  public var rocPoints: [ChartPoint]
+  public var precisionRecallPoints: [ChartPoint]
+  public var histogram: ScoreHistogram
+}
+
+extension DashboardState {
+  /// Bins of the explorer's score histogram.
+  static let explorerHistogramBins = 20
+
+  /// Builds the explorer's data for the current class when the explorer is visible and
+  /// the data is missing or stale.
+  public mutating func refreshExplorer() {
+    guard explorerSettings.visible, let evaluation = latestTestEvaluation else { return }
+    let classCount = evaluation.classCount
+    guard classCount > 0 else { return }
+    explorerSettings.classIndex = min(max(0, explorerSettings.classIndex), classCount - 1)
+    let labels = evaluation.labels.map(Int.init)
+    do {
+      if explorerSettings.selective {
+        if selectivePredictor == nil {
+          selectivePredictor = try SelectivePredictor(
+            labels: labels, probabilities: evaluation.scores, classCount: classCount)
+        }
+      } else if explorerData?.classIndex != explorerSettings.classIndex
+        || explorerData?.epoch != evaluation.epoch
+      {
+        let explorer = try ThresholdExplorer(
+          labels: labels, scores: evaluation.scores, classCount: classCount,
+          classIndex: explorerSettings.classIndex)
+        let roc = explorer.ranking.rocCurve(dropIntermediate: true)
+        let rates = Self.downsample(
+          falsePositiveRates: roc.falsePositiveRates, truePositiveRates: roc.truePositiveRates,
+          limit: Self.rocPointLimit)
+        let pr = explorer.ranking.precisionRecallCurve()
+        let prPoints = Self.downsample(
+          falsePositiveRates: pr.recalls, truePositiveRates: pr.precisions,
+          limit: Self.rocPointLimit)
+        explorerData = ExplorerData(
+          epoch: evaluation.epoch, classIndex: explorerSettings.classIndex, explorer: explorer,
+          rocPoints: zip(rates.falsePositive, rates.truePositive).map {
+            ChartPoint(x: $0, y: $1)
+          },
+          precisionRecallPoints: zip(prPoints.falsePositive, prPoints.truePositive).map {
+            ChartPoint(x: $0, y: $1)
+          },
+          histogram: explorer.histogram(binCount: Self.explorerHistogramBins))
+      }
+      explorerFailure = nil
+    } catch {
+      explorerData = nil
+      selectivePredictor = nil
+      explorerFailure = "threshold explorer unavailable: \(error)"
+    }
+  }
+
+  /// Keeps the latest test evaluation for the explorer and drops data built on the
+  /// previous one.
+  mutating func storeTestEvaluation(_ evaluation: Evaluation) {
+    latestTestEvaluation = evaluation
+    explorerData = nil
+    selectivePredictor = nil
+    refreshExplorer()
+  }
+
+  public mutating func toggleExplorer() {
+    explorerSettings.visible.toggle()
+    refreshExplorer()
+  }
+
+  public mutating func toggleSelective() {
+    guard explorerSettings.visible else { return }
+    explorerSettings.selective.toggle()
+    explorerSettings.note = nil
+    refreshExplorer()
+  }
+
+  /// Moves the threshold by `step`, kept within 0...1 and rounded to 1e-6 so that repeated
+  /// steps of 0.01 land on round values.
+  public mutating func moveThreshold(by step: Double) {
+    guard explorerSettings.visible else { return }
+    let moved = ((explorerSettings.threshold + step) * 1e6).rounded() / 1e6
+    explorerSettings.threshold = min(1, max(0, moved))
+    explorerSettings.note = nil
+  }
+
+  /// Moves the threshold to the next distinct score of the class above (`direction` > 0)
+  /// or below it, or of the top probabilities in selective mode.
+  public mutating func jumpToScore(_ direction: Int) {
+    guard explorerSettings.visible else { return }
+    let current = explorerSettings.threshold
+    let next: Double?
+    if explorerSettings.selective, let predictor = selectivePredictor {
+      // The probabilities are descending, so those above a value form a prefix.
+      let sorted = predictor.sortedTopProbabilities
+      if direction > 0 {
+        let above = Self.prefixLength(sorted) { $0 > current }
+        next = above > 0 ? sorted[above - 1] : nil
+      } else {
+        let atOrAbove = Self.prefixLength(sorted) { $0 >= current }
+        next = atOrAbove < sorted.count ? sorted[atOrAbove] : nil
+      }
+    } else if let data = explorerData {
+      next =
+        direction > 0
+        ? data.explorer.nextScore(above: current) : data.explorer.nextScore(below: current)
+    } else {
+      next = nil
+    }
+    if let next {
+      explorerSettings.threshold = next
+      explorerSettings.note = nil
+    } else {
+      explorerSettings.note = direction > 0 ? "no score above" : "no score below"
+    }
+  }
+
+  /// Returns the length of the prefix of `values` whose elements satisfy `condition`, for
+  /// a condition that holds on a prefix only, by binary search.
+  static func prefixLength(_ values: [Double], where condition: (Double) -> Bool) -> Int {
+    var low = 0
+    var high = values.count
+    while low < high {
+      let middle = (low + high) / 2
+      if condition(values[middle]) { low = middle + 1 } else { high = middle }
+    }
+    return low
+  }
+
+  /// Shows the next (`delta` = 1) or previous class against the rest, wrapping around.
+  public mutating func changeExplorerClass(by delta: Int) {
+    guard explorerSettings.visible, let classCount = latestTestEvaluation?.classCount,
+      classCount > 0
+    else { return }
+    let index = explorerSettings.classIndex + delta
+    explorerSettings.classIndex = ((index % classCount) + classCount) % classCount
+    explorerSettings.note = nil
+    refreshExplorer()
+  }
+
+  /// Jumps to the threshold with the highest F1.
+  public mutating func applyMaximumF1() {
+    guard let data = explorerData, explorerSettings.visible, !explorerSettings.selective else {
+      return
+    }
+    apply(data.explorer.maximumF1, label: "max F1")
+  }
+
+  /// Jumps to the threshold with the highest Youden's J.
+  public mutating func applyMaximumYoudenJ() {
+    guard let data = explorerData, explorerSettings.visible, !explorerSettings.selective else {
+      return
+    }
+    apply(data.explorer.maximumYoudenJ, label: "max Youden's J")
+  }
+
+  private mutating func apply(_ search: ThresholdSearch, label: String) {
+    if let threshold = search.threshold {
+      explorerSettings.threshold = threshold
+      let value = search.value.map { NumberFormat.fixed($0, decimals: 4) } ?? "undefined"
+      explorerSettings.note = "\(label) \(value)"
+    } else {
+      explorerSettings.note = "\(label): \(search.reason ?? "not found")"
+    }
+  }
+}
