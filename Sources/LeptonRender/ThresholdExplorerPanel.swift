@@ -1,9 +1,9 @@
 import LeptonMetrics
 
-/// The threshold explorer: one class against the rest at a decision threshold, with the
-/// 2x2 confusion matrix, its rates and metrics, the operating point on the ROC and
-/// precision-recall curves and the score histogram; or, in selective mode, the coverage and
-/// accuracy when predictions below the threshold are withheld.
+/// The threshold explorer panel. For one class against the rest it shows the 2x2 confusion
+/// matrix at the threshold, its rates and metrics, the operating point on the ROC and
+/// precision-recall curves, and the score histogram. In selective mode it shows the coverage
+/// and accuracy when predictions below the threshold are withheld.
 public struct ThresholdExplorerPanel: Sendable {
   public var settings: ExplorerSettings
   public var data: ExplorerData?
