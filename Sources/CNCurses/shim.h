@@ -41,6 +41,7 @@ static inline int lepton_key_page_up(void) { return KEY_PPAGE; }
 static inline int lepton_key_page_down(void) { return KEY_NPAGE; }
 static inline int lepton_key_shift_left(void) { return KEY_SLEFT; }
 static inline int lepton_key_shift_right(void) { return KEY_SRIGHT; }
+static inline int lepton_key_backspace(void) { return KEY_BACKSPACE; }
 static inline int lepton_key_enter(void) { return KEY_ENTER; }
 
 // Opens a screen on the process's standard output and input. The C standard

@@ -12,6 +12,8 @@ public struct ExplorerSettings: Sendable, Equatable {
   public var threshold = 0.5
   /// The outcome of the last preset jump, such as the F1 it found or why none exists.
   public var note: String?
+  /// The text typed after `=`, or nil when no value is being typed.
+  public var prompt: String?
 
   public init() {}
 }
@@ -185,6 +187,68 @@ extension DashboardState {
       explorerSettings.note = "\(label) \(value)"
     } else {
       explorerSettings.note = "\(label): \(search.reason ?? "not found")"
+    }
+  }
+
+  // MARK: - Typed values
+
+  /// Starts typing a threshold, or a precision or recall target such as `p0.9`.
+  public mutating func startPrompt() {
+    guard explorerSettings.visible else { return }
+    explorerSettings.prompt = ""
+    explorerSettings.note = nil
+  }
+
+  /// Adds a typed character: digits, a decimal point, or `p` or `r` first.
+  public mutating func typeInPrompt(_ character: Character) {
+    guard var text = explorerSettings.prompt, text.count < 12 else { return }
+    let lowered = Character(character.lowercased())
+    if character.isASCII && (character.isNumber || character == ".") {
+      text.append(character)
+    } else if text.isEmpty && (lowered == "p" || lowered == "r") {
+      text.append(lowered)
+    }
+    explorerSettings.prompt = text
+  }
+
+  public mutating func deleteInPrompt() {
+    guard let text = explorerSettings.prompt, !text.isEmpty else { return }
+    explorerSettings.prompt = String(text.dropLast())
+  }
+
+  public mutating func cancelPrompt() {
+    explorerSettings.prompt = nil
+  }
+
+  /// Applies the typed value: a threshold from 0 to 1, `pX` for the lowest threshold with
+  /// precision at least X, or `rX` for the highest threshold with recall at least X.
+  public mutating func submitPrompt() {
+    guard let text = explorerSettings.prompt else { return }
+    explorerSettings.prompt = nil
+    let usage = "type a threshold from 0 to 1, or p0.9 or r0.8 for a precision or recall target"
+    let target = text.first.map { $0 == "p" || $0 == "r" } ?? false
+    guard let value = Double(target ? String(text.dropFirst()) : text), (0...1).contains(value)
+    else {
+      explorerSettings.note = "invalid value '\(text)': \(usage)"
+      return
+    }
+    guard target else {
+      explorerSettings.threshold = value
+      explorerSettings.note = nil
+      return
+    }
+    guard let data = explorerData, !explorerSettings.selective else {
+      explorerSettings.note = "precision and recall targets need one class against the rest"
+      return
+    }
+    if text.first == "p" {
+      apply(
+        data.explorer.lowestThreshold(precisionAtLeast: value),
+        label: "lowest threshold with precision >= \(text.dropFirst()): precision")
+    } else {
+      apply(
+        data.explorer.highestThreshold(recallAtLeast: value),
+        label: "highest threshold with recall >= \(text.dropFirst()): recall")
     }
   }
 }

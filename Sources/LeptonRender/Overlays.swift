@@ -16,6 +16,7 @@ public struct HelpOverlay: Sendable {
     ("[ ]", "explorer: previous/next class"),
     ("f y", "explorer: max F1 / Youden's J"),
     ("a", "explorer: selective prediction"),
+    ("=", "explorer: type 0.7, p0.9 or r0.8"),
   ]
 
   public init() {}

@@ -79,7 +79,6 @@ public struct ThresholdExplorerPanel: Sendable {
         "epoch \(data.epoch): \(positives) positive, \(negatives) negative samples",
         .muted
       ),
-      ("", .text),
       ("              predicted +        predicted -", .muted),
       (
         "actual +  TP \(count(counts.truePositives)) \(rate(counts.truePositives, of: positives))"
@@ -105,7 +104,11 @@ public struct ThresholdExplorerPanel: Sendable {
         ].joined(separator: "  "), .text
       ),
     ]
-    if let note = settings.note { lines.append((note, .accent)) }
+    if let prompt = settings.prompt {
+      lines.append(("= \(prompt)_   Enter applies, Esc cancels", .accent))
+    } else if let note = settings.note {
+      lines.append((note, .accent))
+    }
     var y = text.y
     for (line, role) in lines where y < text.maxY {
       grid.write(line, in: text, row: y, style: Style(foreground: role), glyphs: glyphs)
@@ -206,7 +209,11 @@ public struct ThresholdExplorerPanel: Sendable {
       lines.append(("accuracy of all samples \(NumberFormat.fixed(overall, decimals: 4))", .muted))
     }
     if let reason = result.accuracyUndefinedReason { lines.append((reason, .warning)) }
-    if let note = settings.note { lines.append((note, .accent)) }
+    if let prompt = settings.prompt {
+      lines.append(("= \(prompt)_   Enter applies, Esc cancels", .accent))
+    } else if let note = settings.note {
+      lines.append((note, .accent))
+    }
     var y = text.y
     for (line, role) in lines where y < text.maxY {
       grid.write(line, in: text, row: y, style: Style(foreground: role), glyphs: glyphs)

@@ -112,9 +112,12 @@ public final class DashboardApp {
       }
 
       // The loop sleeps here, for up to the input timeout.
-      guard let key = terminal.readKey(), let command = KeyBindings.command(for: key) else {
+      guard let key = terminal.readKey() else { continue }
+      if state.explorerSettings.prompt != nil {
+        redrawNow = editPrompt(with: key) || redrawNow
         continue
       }
+      guard let command = KeyBindings.command(for: key) else { continue }
       redrawNow = true
       if command == .quit {
         if leaving != nil || trainingHasEnded {
@@ -162,6 +165,26 @@ public final class DashboardApp {
     return clock.now.advanced(by: options.stopGracePeriod)
   }
 
+  /// Sends a key to the value being typed in the explorer: Enter applies it, Escape
+  /// cancels it, Backspace deletes a character. Returns whether the screen changed.
+  private func editPrompt(with key: InputKey) -> Bool {
+    switch key {
+    case .character("\n"), .character("\r"):
+      state.submitPrompt()
+    case .character("\u{1B}"):
+      state.cancelPrompt()
+    case .character("\u{7F}"), .character("\u{08}"), .backspace:
+      state.deleteInPrompt()
+    case .character(let character):
+      state.typeInPrompt(character)
+    case .resize:
+      terminal.updateSize()
+    default:
+      return false
+    }
+    return true
+  }
+
   private func perform(_ command: DashboardCommand, control: TrainingControl) {
     switch command {
     case .quit:
@@ -196,6 +219,8 @@ public final class DashboardApp {
       state.applyMaximumYoudenJ()
     case .toggleSelective:
       state.toggleSelective()
+    case .startPrompt:
+      state.startPrompt()
     case .resize:
       terminal.updateSize()
     }

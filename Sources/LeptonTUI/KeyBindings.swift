@@ -14,6 +14,7 @@ public enum InputKey: Hashable, Sendable {
   case pageDown
   case shiftLeft
   case shiftRight
+  case backspace
   /// A function key that the dashboard does not use, with its curses key code.
   case other(Int32)
 }
@@ -48,6 +49,8 @@ public enum DashboardCommand: Hashable, Sendable {
   case thresholdAtMaximumYoudenJ
   /// Switch between one class against the rest and abstaining on low top probabilities.
   case toggleSelective
+  /// Start typing a threshold or a precision or recall target.
+  case startPrompt
   /// Re-query the terminal size and lay the screen out again.
   case resize
 }
@@ -67,6 +70,7 @@ public enum KeyBindings {
     ("[ ]", "explorer: previous or next class"),
     ("f / y", "explorer: threshold of maximum F1 or Youden's J"),
     ("a", "explorer: abstain below the threshold (selective prediction)"),
+    ("=", "explorer: type a threshold, or p0.9 / r0.8 for a precision or recall target"),
   ]
 
   /// Returns the command bound to `key`, or nil when the key does nothing. Letters match in
@@ -85,6 +89,7 @@ public enum KeyBindings {
     case .shiftLeft: return .moveThreshold(-0.001)
     case .pageUp: return .jumpToScore(1)
     case .pageDown: return .jumpToScore(-1)
+    case .backspace: return nil
     case .other:
       return nil
     }
@@ -107,6 +112,7 @@ public enum KeyBindings {
     case "f", "F": return .thresholdAtMaximumF1
     case "y", "Y": return .thresholdAtMaximumYoudenJ
     case "a", "A": return .toggleSelective
+    case "=": return .startPrompt
     default: return nil
     }
   }

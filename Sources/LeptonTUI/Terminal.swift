@@ -230,6 +230,7 @@ final class Terminal {
     case lepton_key_page_down(): return .pageDown
     case lepton_key_shift_left(): return .shiftLeft
     case lepton_key_shift_right(): return .shiftRight
+    case lepton_key_backspace(): return .backspace
     default: return .other(code)
     }
   }

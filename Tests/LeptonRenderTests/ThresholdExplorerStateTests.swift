@@ -96,6 +96,56 @@ struct ThresholdExplorerStateTests {
     #expect(state.explorerSettings.threshold == data.explorer.maximumYoudenJ.threshold)
   }
 
+  @Test func typedThresholdApplies() {
+    var state = explorerState()
+    state.startPrompt()
+    for character in "0.73" { state.typeInPrompt(character) }
+    #expect(state.explorerSettings.prompt == "0.73")
+    state.submitPrompt()
+    #expect(state.explorerSettings.threshold == 0.73)
+    #expect(state.explorerSettings.prompt == nil)
+  }
+
+  @Test func typedTargetsUsePresets() throws {
+    var state = explorerState()
+    let explorer = try #require(state.explorerData?.explorer)
+    state.startPrompt()
+    for character in "p0.9" { state.typeInPrompt(character) }
+    state.submitPrompt()
+    let precision = explorer.lowestThreshold(precisionAtLeast: 0.9)
+    #expect(state.explorerSettings.threshold == precision.threshold)
+    let point = explorer.point(atThreshold: state.explorerSettings.threshold)
+    #expect(point.precision >= 0.9)
+
+    state.startPrompt()
+    for character in "r0.8" { state.typeInPrompt(character) }
+    state.submitPrompt()
+    #expect(
+      state.explorerSettings.threshold == explorer.highestThreshold(recallAtLeast: 0.8).threshold)
+    #expect(explorer.point(atThreshold: state.explorerSettings.threshold).recall >= 0.8)
+  }
+
+  @Test func invalidTypedValueKeepsThreshold() {
+    var state = explorerState()
+    state.startPrompt()
+    for character in "1.5" { state.typeInPrompt(character) }
+    state.submitPrompt()
+    #expect(state.explorerSettings.threshold == 0.5)
+    #expect(state.explorerSettings.note?.hasPrefix("invalid value '1.5'") == true)
+  }
+
+  @Test func promptIgnoresOtherCharactersAndDeletes() {
+    var state = explorerState()
+    state.startPrompt()
+    for character in "0x.4q2" { state.typeInPrompt(character) }
+    #expect(state.explorerSettings.prompt == "0.42")
+    state.deleteInPrompt()
+    #expect(state.explorerSettings.prompt == "0.4")
+    state.cancelPrompt()
+    #expect(state.explorerSettings.prompt == nil)
+    #expect(state.explorerSettings.threshold == 0.5)
+  }
+
   @Test func selectiveModeKeepsConfidentSamples() throws {
     var state = explorerState()
     state.toggleSelective()

@@ -32,6 +32,7 @@ import Testing
     (.character("f"), .thresholdAtMaximumF1),
     (.character("y"), .thresholdAtMaximumYoudenJ),
     (.character("a"), .toggleSelective),
+    (.character("="), .startPrompt),
     (.resize, .resize),
   ])
   func boundKey(key: InputKey, command: DashboardCommand) {
