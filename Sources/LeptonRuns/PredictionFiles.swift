@@ -29,7 +29,9 @@ public struct PredictionFiles: Sendable {
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
-      throw PredictionFileError.unreadable(path: path, reason: error.localizedDescription)
+      let exists = FileManager.default.fileExists(atPath: path)
+      throw PredictionFileError.unreadable(
+        path: path, reason: exists ? error.localizedDescription : "file not found")
     }
     return try NumpyFile.decode(data, path: path)
   }
