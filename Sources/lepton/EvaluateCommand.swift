@@ -87,10 +87,12 @@ enum EvaluateCommand {
   }
 
   /// Formats the training run's final report, followed by the metrics it leaves out.
-  static func textReport(_ report: ClassificationReport, classNames: [String]) -> String {
+  static func textReport(
+    _ report: ClassificationReport, classNames: [String], title: String = "Test results"
+  ) -> String {
     func metric(_ value: Double) -> String { NumberFormat.metric(value, decimals: 4) }
     let lines = [
-      HeadlessText.finalReport(report, classNames: classNames),
+      HeadlessText.finalReport(report, classNames: classNames, title: title),
       "",
       "balanced accuracy           \(metric(report.balancedAccuracy))",
       "average precision, macro    \(metric(report.macro.averagePrecision))",
