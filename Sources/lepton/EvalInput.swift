@@ -74,7 +74,7 @@ struct EvalInput {
       matrix: files.scores.map { Double($0) }, columnCount: 2, columnLabels: input.classNames,
       positiveLabel: input.classNames[positiveClass])
     guard files.scoresWereVector else {
-      return columns.description + " of \(input.scoresPath)"
+      return columns.description + " in \(input.scoresPath)"
     }
     let otherColumn = 1 - positiveClass
     switch input.scoreKind {

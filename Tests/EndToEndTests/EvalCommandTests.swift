@@ -208,6 +208,32 @@ struct EvalCommandTests {
     #expect(input["labelType"] as? String == "uint8")
   }
 
+  @Test func binaryMatrixNamesPositiveColumn() throws {
+    let fixture = try PredictionFixture()
+    defer { fixture.remove() }
+    let labels = try fixture.write("y.npy", [Int16(0), 1, 1, 0], descriptor: "<i2", shape: [4])
+    let scores = try fixture.write(
+      "p.npy", [Float(0.9), 0.1, 0.3, 0.7, 0.6, 0.4, 0.2, 0.8], descriptor: "<f4", shape: [4, 2])
+    let names = try fixture.write("names.txt", text: "ham\nspam\n")
+    let base = ["eval", "--labels", labels, "--scores", scores, "--classes", names]
+
+    let spam = try LeptonProcess.run(base + ["--positive", "spam"])
+    #expect(spam.status == 0, "stderr: \(spam.standardError)")
+    #expect(
+      spam.standardOutput.contains("Task    binary, positive class = spam (column 1) in \(scores)"))
+    #expect(spam.standardOutput.contains("positive class spam: precision 0.5000, recall 0.5000"))
+
+    let ham = try LeptonProcess.run(base + ["--positive", "0"])
+    #expect(ham.status == 0, "stderr: \(ham.standardError)")
+    #expect(ham.standardOutput.contains("positive class = ham (column 0) in \(scores)"))
+
+    let unknown = try LeptonProcess.run(base + ["--positive", "eggs"])
+    #expect(unknown.status == 2)
+    #expect(
+      unknown.standardError.contains(
+        "invalid value 'eggs' for --positive: expected 0, 1 or a class name (ham, spam)"))
+  }
+
   @Test func logitsAreSoftmaxedOnce() throws {
     let fixture = try PredictionFixture()
     defer { fixture.remove() }
