@@ -86,7 +86,8 @@ enum EvaluateCommand {
     return try network.probabilities(images: images, labels: test.labels, batchSize: batchSize)
   }
 
-  /// Formats the training run's final report, followed by the metrics it leaves out.
+  /// Formats the training run's final report under `title`, followed by the metrics it
+  /// leaves out.
   static func textReport(
     _ report: ClassificationReport, classNames: [String], title: String = "Test results"
   ) -> String {
