@@ -44,7 +44,8 @@ public enum PredictionFileError: Error, Equatable, CustomStringConvertible {
     case .invalidScoreShape(let path, let shape):
       return
         "\(path): scores have shape \(shapeText(shape)), but they must be [N, C] with one "
-        + "column per class (C >= 2), or [N] with the positive-class score of a binary task."
+        + "column per class (C >= 2), or [N] or [N, 1] with the positive-class score of a "
+        + "binary task."
     case .sampleCountMismatch(let labelsPath, let labelCount, let scoresPath, let scoreCount):
       return
         "\(labelsPath) has \(labelCount) labels but \(scoresPath) has \(scoreCount) score rows. "

@@ -16,8 +16,10 @@ public struct PredictionFiles: Sendable {
   public var labelType: NumpyFile.ScalarType
   public var scoreType: NumpyFile.ScalarType
   /// True when the scores file held one positive-class score per sample,
-  /// `[sampleCount]`, and `scores` was built from it.
+  /// `[sampleCount]` or `[sampleCount, 1]`, and `scores` was built from it.
   public var scoresWereVector: Bool
+  /// Shape of the scores file.
+  public var scoreShape: [Int]
 
   public var sampleCount: Int { labels.count }
 
@@ -38,8 +40,8 @@ public struct PredictionFiles: Sendable {
 
   /// Checks the decoded labels and scores.
   /// - Parameters:
-  ///   - positiveClass: column of the positive class when the scores file is a
-  ///     vector `[N]` of positive-class scores. The other column gets 1 - s
+  ///   - positiveClass: column of the positive class when the scores file is
+  ///     `[N]` or `[N, 1]` of positive-class scores. The other column gets 1 - s
   ///     for probabilities and 0 for logits, so that the softmax of `[0, z]`
   ///     is the sigmoid of `z`.
   /// - Throws: `PredictionFileError` for files that do not fit.
@@ -67,7 +69,7 @@ public struct PredictionFiles: Sendable {
         scoreCount: scoresArray.shape[0])
     }
     guard sampleCount > 0 else { throw PredictionFileError.noSamples(path: labelsPath) }
-    let isVector = scoresArray.shape.count == 1
+    let isVector = isPositiveClassVector(scoresArray.shape)
     try checkFinite(scoreValues, path: scoresPath, columnCount: isVector ? 1 : classCount)
     let labels = try checkLabels(labelValues, path: labelsPath, classCount: classCount)
 
@@ -81,20 +83,24 @@ public struct PredictionFiles: Sendable {
       scores: try floatScores(
         matrix, path: scoresPath, classCount: classCount, scoreKind: scoreKind),
       classCount: classCount, labelType: labelsArray.scalarType,
-      scoreType: scoresArray.scalarType, scoresWereVector: isVector)
+      scoreType: scoresArray.scalarType, scoresWereVector: isVector,
+      scoreShape: scoresArray.shape)
   }
 
-  /// Returns the class count of a `[N]` (binary) or `[N, C]` score array.
+  /// Returns the class count of a score array: 2 for the positive-class
+  /// scores `[N]` or `[N, 1]` of a binary task, and C for `[N, C]`.
   /// - Throws: `PredictionFileError.invalidScoreShape` for any other shape.
   public static func classCount(scoreShape shape: [Int], path: String) throws -> Int {
-    switch shape.count {
-    case 1:
-      return 2
-    case 2 where shape[1] >= 2:
-      return shape[1]
-    default:
+    if isPositiveClassVector(shape) { return 2 }
+    guard shape.count == 2, shape[1] >= 2 else {
       throw PredictionFileError.invalidScoreShape(path: path, shape: shape)
     }
+    return shape[1]
+  }
+
+  /// Tells whether a score shape is `[N]` or `[N, 1]`, one positive-class score per sample.
+  private static func isPositiveClassVector(_ shape: [Int]) -> Bool {
+    shape.count == 1 || (shape.count == 2 && shape[1] == 1)
   }
 
   /// Rejects NaN and infinite scores before anything sorts them, because `<`

@@ -24,8 +24,9 @@ struct EvalArguments: Equatable {
       --labels PATH      true class of each sample: integer .npy (int8, int16,
                          int32, int64 or uint8) of shape [N], values 0 to C-1
                          (required)
-      --scores PATH      float32 or float64 .npy of shape [N, C], or [N] with
-                         the positive-class score of a binary task (required)
+      --scores PATH      float32 or float64 .npy of shape [N, C], or [N] or
+                         [N, 1] with the positive-class score of a binary
+                         task (required)
       --classes PATH     text file with one class name per line, C lines, in
                          column order (default names 0 to C-1)
       --logits           the scores are logits, softmaxed once per row; a [N]

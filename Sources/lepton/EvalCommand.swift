@@ -61,9 +61,7 @@ enum EvalCommand {
   /// class of a binary task and the reason for each undefined value.
   static func textReport(_ evaluation: EvalInput, report: ClassificationReport) -> String {
     let files = evaluation.files
-    let scoreShape =
-      files.scoresWereVector
-      ? "[\(files.sampleCount)]" : "[\(files.sampleCount), \(files.classCount)]"
+    let scoreShape = "[" + files.scoreShape.map(String.init).joined(separator: ", ") + "]"
     var lines = [
       "Labels  \(evaluation.labelsPath): \(files.sampleCount) \(files.labelType.rawValue) labels",
       "Scores  \(evaluation.scoresPath): \(files.scoreType.rawValue) \(scoreShape) "

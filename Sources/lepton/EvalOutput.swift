@@ -114,8 +114,7 @@ struct EvalOutput: Encodable {
     input = Input(
       labelsPath: evaluation.labelsPath, scoresPath: evaluation.scoresPath,
       labelType: files.labelType.rawValue, scoreType: files.scoreType.rawValue,
-      scoreShape: files.scoresWereVector
-        ? [files.sampleCount] : [files.sampleCount, files.classCount],
+      scoreShape: files.scoreShape,
       scoreKind: evaluation.scoreKind.rawValue)
 
     sampleCount = report.sampleCount

@@ -206,6 +206,13 @@ struct EvalCommandTests {
     #expect(input["scoreShape"] as? [Int] == [5])
     #expect(input["scoreType"] as? String == "float64")
     #expect(input["labelType"] as? String == "uint8")
+
+    let column = try fixture.write(
+      "c.npy", [Float(0.2), 0.9, 0.4, 0.6, 0.7], descriptor: "<f4", shape: [5, 1])
+    let fromColumn = try LeptonProcess.run(["eval", "--labels", labels, "--scores", column])
+    #expect(fromColumn.status == 0, "stderr: \(fromColumn.standardError)")
+    #expect(fromColumn.standardOutput.contains("float32 [5, 1] probabilities"))
+    #expect(line(startingWith: "accuracy ", in: fromColumn.standardOutput) == "accuracy  0.6000")
   }
 
   @Test func binaryMatrixNamesPositiveColumn() throws {

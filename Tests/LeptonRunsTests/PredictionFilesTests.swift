@@ -39,6 +39,11 @@ struct PredictionFilesTests {
     #expect(positiveOne.scoresWereVector)
     let positiveZero = try predictions(labels: labels, scores: scores, positiveClass: 0)
     #expect(positiveZero.scores == [0.25, 0.75, 0.75, 0.25])
+    let column = numpyData([Float(0.25), 0.75], descriptor: "<f4", shape: [2, 1])
+    let fromColumn = try predictions(labels: labels, scores: column)
+    #expect(fromColumn.classCount == 2)
+    #expect(fromColumn.scores == [0.75, 0.25, 0.25, 0.75])
+    #expect(fromColumn.scoresWereVector)
   }
 
   @Test func expandsBinaryLogits() throws {
@@ -86,7 +91,7 @@ struct PredictionFilesTests {
     #expect(throws: PredictionFileError.labelsNotVector(path: "y.npy", shape: [3, 1])) {
       try predictions(labels: columnLabels, scores: scores)
     }
-    let cases: [[Int]] = [[3, 1], [3, 1, 2], []]
+    let cases: [[Int]] = [[3, 1, 2], [], [3, 0]]
     for shape in cases {
       let count = shape.reduce(1, *)
       let bad = numpyData([Float](repeating: 0.5, count: count), descriptor: "<f4", shape: shape)
