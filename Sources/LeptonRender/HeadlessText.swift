@@ -51,9 +51,11 @@ public enum HeadlessText {
   /// Formats the final report of a split: per-class precision, recall, F1, support and
   /// AUC with macro, weighted and micro averages, then accuracy, loss and mean
   /// absolute error, then the confusion matrix. Undefined values print as
-  /// "undefined".
-  public static func finalReport(_ report: ClassificationReport, classNames: [String]) -> String {
-    var lines = ["Test results (\(report.sampleCount) samples)", ""]
+  /// "undefined". The first line is `title` and the sample count.
+  public static func finalReport(
+    _ report: ClassificationReport, classNames: [String], title: String = "Test results"
+  ) -> String {
+    var lines = ["\(title) (\(report.sampleCount) samples)", ""]
     lines += classTable(report, classNames: classNames)
     lines.append("")
     lines.append("accuracy  \(NumberFormat.metric(report.accuracy, decimals: 4))")

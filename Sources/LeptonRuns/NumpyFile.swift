@@ -1,7 +1,8 @@
 import Foundation
 
 /// Writer and reader for NumPy's `.npy` format, version 1.0, little-endian,
-/// C order: enough for float32 score matrices and int64 label vectors.
+/// C order. It writes float32 and int64 arrays and reads the integer and
+/// floating-point dtypes of `ScalarType`.
 public enum NumpyFile {
   static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // "\x93NUMPY"
 
@@ -38,9 +39,42 @@ public enum NumpyFile {
     return data
   }
 
+  /// Element types that `decode` reads, all little-endian.
+  public enum ScalarType: String, Sendable, CaseIterable {
+    case int8, int16, int32, int64, uint8, float32, float64
+
+    /// Reads a descriptor such as `<i8`. NumPy writes one-byte types with the
+    /// `|` (not applicable) byte order, and `<` or `=` also mean
+    /// little-endian on the little-endian machines Lepton runs on.
+    init?(descriptor: String) {
+      guard let order = descriptor.first, "<|=".contains(order) else { return nil }
+      switch descriptor.dropFirst() {
+      case "i1": self = .int8
+      case "i2": self = .int16
+      case "i4": self = .int32
+      case "i8": self = .int64
+      case "u1": self = .uint8
+      case "f4": self = .float32
+      case "f8": self = .float64
+      default: return nil
+      }
+    }
+
+    /// Bytes per element.
+    public var size: Int {
+      switch self {
+      case .int8, .uint8: return 1
+      case .int16: return 2
+      case .int32, .float32: return 4
+      case .int64, .float64: return 8
+      }
+    }
+  }
+
   /// A decoded array: its dtype descriptor, shape and raw little-endian payload.
   public struct Contents: Sendable {
     public var descriptor: String
+    public var scalarType: ScalarType
     public var shape: [Int]
     public var payload: Data
 
@@ -52,6 +86,45 @@ public enum NumpyFile {
     public var int64Values: [Int64]? {
       guard descriptor == "<i8" else { return nil }
       return payload.withUnsafeBytes { Swift.Array($0.bindMemory(to: Int64.self)) }
+    }
+
+    /// Every element widened to Int64, or nil for a floating-point dtype.
+    public var integerValues: [Int64]? {
+      switch scalarType {
+      case .int8: return elements(Int8.self).map(Int64.init)
+      case .int16: return elements(Int16.self).map(Int64.init)
+      case .int32: return elements(Int32.self).map(Int64.init)
+      case .int64: return elements(Int64.self)
+      case .uint8: return elements(UInt8.self).map(Int64.init)
+      case .float32, .float64: return nil
+      }
+    }
+
+    /// Every element widened to Double, or nil for an integer dtype.
+    public var floatingPointValues: [Double]? {
+      switch scalarType {
+      case .float32: return elements(Float.self).map(Double.init)
+      case .float64: return elements(Double.self)
+      default: return nil
+      }
+    }
+
+    /// Loads the payload as little-endian `Element`s. The payload may start at
+    /// any offset of the file, so the loads are unaligned.
+    private func elements<Element: FixedWidthInteger>(_ type: Element.Type) -> [Element] {
+      payload.withUnsafeBytes { bytes in
+        stride(from: 0, to: bytes.count, by: MemoryLayout<Element>.size).map {
+          Element(littleEndian: bytes.loadUnaligned(fromByteOffset: $0, as: Element.self))
+        }
+      }
+    }
+
+    private func elements<Element: BinaryFloatingPoint>(_ type: Element.Type) -> [Element] {
+      payload.withUnsafeBytes { bytes in
+        stride(from: 0, to: bytes.count, by: MemoryLayout<Element>.size).map {
+          bytes.loadUnaligned(fromByteOffset: $0, as: Element.self)
+        }
+      }
     }
   }
 
@@ -80,29 +153,52 @@ public enum NumpyFile {
     }
     let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
     let descriptor = try field("descr", in: header, path: path)
+    guard let scalarType = ScalarType(descriptor: descriptor) else {
+      throw RunError.invalidNumpy(path: path, reason: unsupportedTypeReason(descriptor))
+    }
+    guard !header.contains("'fortran_order': True") else {
+      throw RunError.invalidNumpy(
+        path: path,
+        reason: "the array is in Fortran order; save it in C order, "
+          + "as with numpy.save(path, numpy.ascontiguousarray(array))")
+    }
     guard header.contains("'fortran_order': False") else {
-      throw RunError.invalidNumpy(path: path, reason: "Fortran order is not supported")
+      throw RunError.invalidNumpy(path: path, reason: "the header has no 'fortran_order' field")
     }
     let shape = try parseShape(header, path: path)
 
-    let itemSize: Int
-    switch descriptor {
-    case "<f4": itemSize = 4
-    case "<i8": itemSize = 8
-    default:
-      throw RunError.invalidNumpy(
-        path: path, reason: "dtype \(descriptor) is not supported; use float32 or int64")
-    }
-    let count = shape.reduce(1, *)
     let payloadStart = headerStart + headerLength
-    guard bytes.count - payloadStart == count * itemSize else {
+    let payloadSize = bytes.count - payloadStart
+    let (count, countOverflow) = shape.reduce((1, false)) { partial, dimension in
+      let product = partial.0.multipliedReportingOverflow(by: dimension)
+      return (product.partialValue, partial.1 || product.overflow)
+    }
+    let (expectedSize, sizeOverflow) = count.multipliedReportingOverflow(by: scalarType.size)
+    guard !countOverflow, !sizeOverflow, payloadSize == expectedSize else {
+      let overflow = countOverflow || sizeOverflow
+      let needed = overflow ? "more than Int.max" : String(expectedSize)
+      let truncated = overflow || payloadSize < expectedSize
+      let problem = truncated ? "the file is truncated" : "the size is wrong"
       throw RunError.invalidNumpy(
         path: path,
         reason:
-          "shape \(shape) needs \(count * itemSize) bytes, found \(bytes.count - payloadStart)")
+          "\(problem): shape \(shape) of \(scalarType.rawValue) needs \(needed) bytes of data, "
+          + "found \(payloadSize)")
     }
     return Contents(
-      descriptor: descriptor, shape: shape, payload: data.subdata(in: payloadStart..<data.count))
+      descriptor: descriptor, scalarType: scalarType, shape: shape,
+      payload: data.subdata(in: payloadStart..<data.count))
+  }
+
+  /// Names the dtype and the accepted ones. A big-endian dtype gets the
+  /// conversion that fixes it.
+  private static func unsupportedTypeReason(_ descriptor: String) -> String {
+    let accepted = ScalarType.allCases.map(\.rawValue).joined(separator: ", ")
+    if descriptor.first == ">", ScalarType(descriptor: "<" + descriptor.dropFirst()) != nil {
+      return "dtype \(descriptor) is big-endian; convert it with "
+        + "array.astype('<\(descriptor.dropFirst())') before saving"
+    }
+    return "dtype \(descriptor) is not supported; use one of \(accepted)"
   }
 
   private static func field(_ name: String, in header: String, path: String) throws -> String {

@@ -99,11 +99,14 @@ enum EvaluateCommand {
     return try network.probabilities(images: images, labels: test.labels, batchSize: batchSize)
   }
 
-  /// Formats the training run's final report, followed by the metrics it leaves out.
-  static func textReport(_ report: ClassificationReport, classNames: [String]) -> String {
+  /// Formats the training run's final report under `title`, followed by the metrics it
+  /// leaves out.
+  static func textReport(
+    _ report: ClassificationReport, classNames: [String], title: String = "Test results"
+  ) -> String {
     func metric(_ value: Double) -> String { NumberFormat.metric(value, decimals: 4) }
     let lines = [
-      HeadlessText.finalReport(report, classNames: classNames),
+      HeadlessText.finalReport(report, classNames: classNames, title: title),
       "",
       "balanced accuracy           \(metric(report.balancedAccuracy))",
       "average precision, macro    \(metric(report.macro.averagePrecision))",

@@ -17,6 +17,7 @@ let topLevelHelp = """
   Commands:
     train     train a CNN and watch it live (default data: Fashion-MNIST)
     evaluate  report a saved checkpoint's metrics on a data set's test images
+    eval      report the metrics of any model's labels and scores in .npy files
     bench     measure training and evaluation speed in images per second
     models    list model presets with their layers, shapes and parameter counts
     help      show this help
@@ -45,6 +46,8 @@ func runMain() -> Int32 {
       return try TrainCommand.run(arguments: arguments)
     case "evaluate":
       return try EvaluateCommand.run(arguments: arguments)
+    case "eval":
+      return try EvalCommand.run(arguments: arguments)
     case "bench":
       return try BenchCommand.run(arguments: arguments)
     case "models":
@@ -53,13 +56,15 @@ func runMain() -> Int32 {
       switch arguments.first {
       case "train": print(TrainArguments.help)
       case "evaluate": print(EvaluateArguments.help)
+      case "eval": print(EvalArguments.help)
       case "bench": print(BenchCommand.help)
       case "models": print(ModelsCommand.grammar)
       case nil: print(topLevelHelp)
       case let topic?:
         throw CommandLineError.unknownCommand(
           topic,
-          suggestion: closestMatch(to: topic, in: ["train", "evaluate", "bench", "models"]))
+          suggestion: closestMatch(
+            to: topic, in: ["train", "evaluate", "eval", "bench", "models"]))
       }
       return ExitStatus.success
     case "--version":
@@ -69,7 +74,7 @@ func runMain() -> Int32 {
       throw CommandLineError.unknownCommand(
         command,
         suggestion: closestMatch(
-          to: command, in: ["train", "evaluate", "bench", "models", "help"]))
+          to: command, in: ["train", "evaluate", "eval", "bench", "models", "help"]))
     }
   } catch let error as CommandLineError {
     writeError(error.description)

@@ -247,7 +247,9 @@ struct NumpyFileTests {
     var data = NumpyFile.encode(float32: [1, 2, 3, 4], shape: [2, 2])
     data.removeLast(4)
     #expect(
-      throws: RunError.invalidNumpy(path: "s.npy", reason: "shape [2, 2] needs 16 bytes, found 12")
+      throws: RunError.invalidNumpy(
+        path: "s.npy",
+        reason: "the file is truncated: shape [2, 2] of float32 needs 16 bytes of data, found 12")
     ) {
       try NumpyFile.decode(data, path: "s.npy")
     }
@@ -262,13 +264,15 @@ struct NumpyFileTests {
   }
 
   @Test func rejectsUnsupportedType() {
-    var data = NumpyFile.header(descriptor: "<f8", shape: [1])
+    var data = NumpyFile.header(descriptor: "<c8", shape: [1])
     data.append(contentsOf: [UInt8](repeating: 0, count: 8))
     #expect(
       throws: RunError.invalidNumpy(
-        path: "d.npy", reason: "dtype <f8 is not supported; use float32 or int64")
+        path: "c.npy",
+        reason: "dtype <c8 is not supported; use one of int8, int16, int32, int64, uint8, "
+          + "float32, float64")
     ) {
-      try NumpyFile.decode(data, path: "d.npy")
+      try NumpyFile.decode(data, path: "c.npy")
     }
   }
 }
