@@ -251,4 +251,31 @@ extension DashboardState {
         label: "highest threshold with recall >= \(text.dropFirst()): recall")
     }
   }
+
+  // MARK: - Epoch selection
+
+  /// The epoch the evaluation panels show.
+  public var displayedEpoch: Int? { selectedEpoch ?? epochs.last?.epoch }
+
+  /// The epochs up to the displayed one, for the per-class table.
+  public var epochsUpToDisplayed: [EpochSummary] {
+    guard let selectedEpoch else { return epochs }
+    return epochs.filter { $0.epoch <= selectedEpoch }
+  }
+
+  /// Shows epoch `epoch` in the evaluation panels: its confusion matrix, and the ROC
+  /// curves and explorer data of `evaluation`, its test scores.
+  public mutating func selectEpoch(_ epoch: Int, evaluation: Evaluation) {
+    guard let summary = epochs.first(where: { $0.epoch == epoch }) else { return }
+    selectedEpoch = epoch == epochs.last?.epoch ? nil : epoch
+    confusionMatrix = summary.test.confusionMatrix
+    do {
+      rocCurves = try Self.rocSeries(for: evaluation, classNames: classNames)
+      rocFailure = nil
+    } catch {
+      rocCurves = []
+      rocFailure = "ROC curves unavailable: \(error)"
+    }
+    storeTestEvaluation(evaluation)
+  }
 }

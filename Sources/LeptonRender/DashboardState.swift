@@ -69,11 +69,11 @@ public struct DashboardState: Sendable {
   public private(set) var testLoss: [ChartPoint] = []
   public private(set) var testAccuracy: [ChartPoint] = []
   public private(set) var epochs: [EpochSummary] = []
-  public private(set) var confusionMatrix: ConfusionMatrix?
+  public internal(set) var confusionMatrix: ConfusionMatrix?
   /// One-vs-rest ROC curves of the latest evaluation, one per class.
-  public private(set) var rocCurves: [ROCSeries] = []
+  public internal(set) var rocCurves: [ROCSeries] = []
   /// The reason the latest evaluation has no ROC curves, such as invalid scores.
-  public private(set) var rocFailure: String?
+  public internal(set) var rocFailure: String?
   public private(set) var progress: BatchProgress?
   public private(set) var runSummary: RunSummary?
   public private(set) var failure: RunFailure?
@@ -91,6 +91,9 @@ public struct DashboardState: Sendable {
   public var matrixNormalized = false
   /// Whether the per-class table replaces the confusion matrix and ROC panels.
   public var perClassVisible = false
+  /// The epoch whose evaluation the matrix, ROC, per-class and explorer panels show when
+  /// the user picked one with `<` or `>`, or nil for the latest.
+  public internal(set) var selectedEpoch: Int?
   /// The threshold explorer's class, threshold and mode.
   public var explorerSettings = ExplorerSettings()
   /// The latest test-set evaluation, which the threshold explorer reads.

@@ -43,7 +43,7 @@ public enum DashboardView {
     state: DashboardState, layout: DashboardLayout, on grid: inout Grid, glyphs: GlyphSet
   ) {
     let mode = state.matrixNormalized ? "row %" : "counts"
-    let epochSuffix = state.epochs.last.map { ", epoch \($0.epoch)" } ?? ""
+    let epochSuffix = state.displayedEpoch.map { ", epoch \($0)" } ?? ""
     let matrixInner = grid.drawBox(
       layout.confusionMatrix, title: "Confusion matrix (\(mode)\(epochSuffix))",
       focused: state.focusedPanel == .confusion, glyphs: glyphs)
@@ -87,11 +87,11 @@ public enum DashboardView {
     state: DashboardState, layout: DashboardLayout, on grid: inout Grid, glyphs: GlyphSet
   ) {
     let area = bottomArea(layout)
-    let epochSuffix = state.epochs.last.map { ", epoch \($0.epoch)" } ?? ""
+    let epochSuffix = state.displayedEpoch.map { ", epoch \($0)" } ?? ""
     let inner = grid.drawBox(
       area, title: "Per-class test metrics\(epochSuffix)",
       focused: state.focusedPanel == .confusion || state.focusedPanel == .roc, glyphs: glyphs)
-    PerClassTable(epochs: state.epochs, classNames: state.classNames)
+    PerClassTable(epochs: state.epochsUpToDisplayed, classNames: state.classNames)
       .draw(in: inner, on: &grid, glyphs: glyphs)
   }
 

@@ -17,6 +17,7 @@ public struct HelpOverlay: Sendable {
     ("f y", "explorer: max F1 / Youden's J"),
     ("a", "explorer: selective prediction"),
     ("=", "explorer: type 0.7, p0.9 or r0.8"),
+    ("< >", "stored run: previous/next epoch"),
   ]
 
   public init() {}

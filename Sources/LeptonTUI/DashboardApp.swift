@@ -32,6 +32,9 @@ public final class DashboardApp {
 
   /// The observer to register with the trainer. It only queues events.
   public let observer: DashboardObserver
+  /// Loads the test evaluation of an epoch of a stored run, for `<` and `>`. Nil during
+  /// training, whose earlier scores are not kept in memory.
+  public var evaluationLoader: ((Int) -> Evaluation?)?
   public let theme: Theme
   /// Unicode glyphs when the locale is UTF-8, ASCII otherwise.
   public let glyphs: GlyphSet
@@ -165,6 +168,19 @@ public final class DashboardApp {
     return clock.now.advanced(by: options.stopGracePeriod)
   }
 
+  /// Shows the evaluation of the epoch `delta` away from the displayed one, when the
+  /// dashboard shows a stored run whose scores can be loaded.
+  private func changeEpoch(by delta: Int) {
+    guard let evaluationLoader, let current = state.displayedEpoch else { return }
+    let numbers = state.epochs.map(\.epoch)
+    guard let index = numbers.firstIndex(of: current) else { return }
+    let target = index + delta
+    guard numbers.indices.contains(target),
+      let evaluation = evaluationLoader(numbers[target])
+    else { return }
+    state.selectEpoch(numbers[target], evaluation: evaluation)
+  }
+
   /// Sends a key to the value being typed in the explorer: Enter applies it, Escape
   /// cancels it, Backspace deletes a character. Returns whether the screen changed.
   private func editPrompt(with key: InputKey) -> Bool {
@@ -221,6 +237,8 @@ public final class DashboardApp {
       state.toggleSelective()
     case .startPrompt:
       state.startPrompt()
+    case .changeEpoch(let delta):
+      changeEpoch(by: delta)
     case .resize:
       terminal.updateSize()
     }

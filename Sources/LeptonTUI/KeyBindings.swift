@@ -51,6 +51,8 @@ public enum DashboardCommand: Hashable, Sendable {
   case toggleSelective
   /// Start typing a threshold or a precision or recall target.
   case startPrompt
+  /// Show the previous (-1) or next (+1) epoch's evaluation in a stored run.
+  case changeEpoch(Int)
   /// Re-query the terminal size and lay the screen out again.
   case resize
 }
@@ -71,6 +73,7 @@ public enum KeyBindings {
     ("f / y", "explorer: threshold of maximum F1 or Youden's J"),
     ("a", "explorer: abstain below the threshold (selective prediction)"),
     ("=", "explorer: type a threshold, or p0.9 / r0.8 for a precision or recall target"),
+    ("< >", "stored runs: previous or next epoch"),
   ]
 
   /// Returns the command bound to `key`, or nil when the key does nothing. Letters match in
@@ -113,6 +116,8 @@ public enum KeyBindings {
     case "y", "Y": return .thresholdAtMaximumYoudenJ
     case "a", "A": return .toggleSelective
     case "=": return .startPrompt
+    case "<", ",": return .changeEpoch(-1)
+    case ">", ".": return .changeEpoch(1)
     default: return nil
     }
   }

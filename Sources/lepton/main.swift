@@ -20,6 +20,7 @@ let topLevelHelp = """
     eval      report the metrics of any model's labels and scores in .npy files
     bench     measure training and evaluation speed in images per second
     models    list model presets with their layers, shapes and parameter counts
+    show      reopen a stored run in the dashboard, epoch by epoch
     help      show this help
 
   Run 'lepton COMMAND --help' for a command's options, and 'lepton --version' for the
@@ -52,6 +53,8 @@ func runMain() -> Int32 {
       return try BenchCommand.run(arguments: arguments)
     case "models":
       return try ModelsCommand.run(arguments: arguments)
+    case "show":
+      return try ShowCommand.run(arguments: arguments)
     case "help", "--help", "-h":
       switch arguments.first {
       case "train": print(TrainArguments.help)
@@ -59,12 +62,13 @@ func runMain() -> Int32 {
       case "eval": print(EvalArguments.help)
       case "bench": print(BenchCommand.help)
       case "models": print(ModelsCommand.grammar)
+      case "show": print(ShowCommand.help)
       case nil: print(topLevelHelp)
       case let topic?:
         throw CommandLineError.unknownCommand(
           topic,
           suggestion: closestMatch(
-            to: topic, in: ["train", "evaluate", "eval", "bench", "models"]))
+            to: topic, in: ["train", "evaluate", "eval", "bench", "models", "show"]))
       }
       return ExitStatus.success
     case "--version":
@@ -74,7 +78,7 @@ func runMain() -> Int32 {
       throw CommandLineError.unknownCommand(
         command,
         suggestion: closestMatch(
-          to: command, in: ["train", "evaluate", "eval", "bench", "models", "help"]))
+          to: command, in: ["train", "evaluate", "eval", "bench", "models", "show", "help"]))
     }
   } catch let error as CommandLineError {
     writeError(error.description)

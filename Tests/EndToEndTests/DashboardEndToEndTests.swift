@@ -172,6 +172,40 @@ final class DashboardEndToEndTests {
     expectTerminalRestored(screen)
   }
 
+  @Test func showMovesBetweenEpochsOfStoredRun() async throws {
+    let data = workDirectory.appendingPathComponent("data").path
+    let runs = workDirectory.appendingPathComponent("runs").path
+    let trained = try LeptonProcess.run([
+      "train", "--data", data, "--runs-dir", runs, "--epochs", "2", "--limit", "300",
+      "--headless",
+    ])
+    #expect(trained.status == 0, "stderr: \(trained.standardError)")
+    let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs).first)
+    let binary = try LeptonProcess.executable.path
+    let session = try TmuxSession(
+      width: 120, height: 35,
+      command: "sh -c '\(binary) show \(id) --runs-dir \(runs); echo exit=$?; stty -a; "
+        + "echo modes-printed; sleep 30'",
+      environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
+    defer { session.kill() }
+
+    try await session.waitFor(text: "(counts, epoch 2)", timeout: .seconds(60))
+    try session.sendKeys("<")
+    try await session.waitFor(text: "(counts, epoch 1)")
+    try session.sendKeys("<")
+    try await Task.sleep(for: .milliseconds(300))
+    #expect(try session.capture().contains("(counts, epoch 1)"), "epoch 1 is the first")
+    try session.sendKeys(">")
+    try await session.waitFor(text: "(counts, epoch 2)")
+    try session.sendKeys("t")
+    try await session.waitFor(text: "vs rest at 0.500")
+
+    try session.sendKeys("q")
+    let screen = try await session.waitFor(text: "modes-printed", timeout: .seconds(30))
+    #expect(screen.contains("exit=0"))
+    expectTerminalRestored(screen)
+  }
+
   @Test func resizeSwitchesToTooSmallAndBack() async throws {
     let session = try startSession("--epochs 100")
     defer { session.kill() }

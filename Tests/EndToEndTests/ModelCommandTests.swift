@@ -125,3 +125,48 @@ struct BenchCommandTests {
     #expect(result.standardError.contains("invalid value '3x32' for --input"))
   }
 }
+
+/// `lepton show` without a terminal, and its errors.
+@Suite("Show command", .serialized)
+struct ShowCommandTests {
+  @Test func printsEpochTableAndReportHeadless() throws {
+    let data = try TemporaryDirectory("lepton-data")
+    let runs = try TemporaryDirectory("lepton-runs")
+    defer {
+      data.remove()
+      runs.remove()
+    }
+    try SyntheticIDX.write(to: data.path, trainCount: 200, testCount: 50)
+    let trained = try LeptonProcess.run([
+      "train", "--data", data.path, "--runs-dir", runs.path, "--epochs", "2", "--headless",
+    ])
+    #expect(trained.status == 0, "stderr: \(trained.standardError)")
+    let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
+
+    let byID = try LeptonProcess.run(["show", id, "--runs-dir", runs.path, "--headless"])
+    #expect(byID.status == 0, "stderr: \(byID.standardError)")
+    #expect(byID.standardOutput.hasPrefix("Run \(id): fmnist-cnn on lepton-data-"))
+    #expect(byID.standardOutput.contains(", 2 epochs completed"))
+    let rows = byID.standardOutput.split(separator: "\n").filter {
+      $0.hasPrefix("    1 ") || $0.hasPrefix("    2 ")
+    }
+    #expect(rows.count == 2)
+    #expect(byID.standardOutput.contains("Confusion matrix"))
+
+    let byPath = try LeptonProcess.run(["show", runs.appending(id), "--headless"])
+    #expect(byPath.status == 0)
+    #expect(byPath.standardOutput == byID.standardOutput)
+  }
+
+  @Test func missingRunNamesThePath() throws {
+    let result = try LeptonProcess.run(["show", "no-such-run", "--runs-dir", "/nonexistent"])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains("/nonexistent/no-such-run"))
+  }
+
+  @Test func runArgumentIsRequired() throws {
+    let result = try LeptonProcess.run(["show"])
+    #expect(result.status == 2)
+    #expect(result.standardError.contains("lepton show runs/"))
+  }
+}
