@@ -14,6 +14,53 @@ public struct ConfidenceInterval: Sendable, Codable, Equatable {
   public let includedCount: Int
   /// Resamples left out because the metric was undefined on them.
   public let skippedCount: Int
+
+  /// Reason the bounds are NaN, or nil when they have values.
+  public var undefinedReason: String? {
+    guard includedCount == 0 else { return nil }
+    return "undefined: the metric is undefined on all \(skippedCount) resamples"
+  }
+}
+
+// MARK: - JSON with NaN as null
+
+extension ConfidenceInterval {
+  private enum CodingKeys: String, CodingKey {
+    case estimate, lower, upper, level, includedCount, skippedCount, undefined
+  }
+
+  /// Decodes `null` estimates and bounds as NaN.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    estimate = try container.decodeNullableDouble(forKey: .estimate)
+    lower = try container.decodeNullableDouble(forKey: .lower)
+    upper = try container.decodeNullableDouble(forKey: .upper)
+    level = try container.decode(Double.self, forKey: .level)
+    includedCount = try container.decode(Int.self, forKey: .includedCount)
+    skippedCount = try container.decode(Int.self, forKey: .skippedCount)
+  }
+
+  /// Encodes NaN as `null`, with `undefinedReason` under "undefined".
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encodeNullable(estimate, forKey: .estimate)
+    try container.encodeNullable(lower, forKey: .lower)
+    try container.encodeNullable(upper, forKey: .upper)
+    try container.encode(level, forKey: .level)
+    try container.encode(includedCount, forKey: .includedCount)
+    try container.encode(skippedCount, forKey: .skippedCount)
+    try container.encodeIfPresent(undefinedReason, forKey: .undefined)
+  }
+
+  /// NaN equals NaN here, so decoded intervals compare equal to the originals.
+  public static func == (left: ConfidenceInterval, right: ConfidenceInterval) -> Bool {
+    func same(_ first: Double, _ second: Double) -> Bool {
+      first == second || (first.isNaN && second.isNaN)
+    }
+    return same(left.estimate, right.estimate) && same(left.lower, right.lower)
+      && same(left.upper, right.upper) && left.level == right.level
+      && left.includedCount == right.includedCount && left.skippedCount == right.skippedCount
+  }
 }
 
 /// Seeded percentile-bootstrap intervals of accuracy, macro F1 and macro

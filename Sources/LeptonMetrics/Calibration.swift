@@ -14,6 +14,44 @@ public struct ReliabilityBin: Sendable, Codable, Equatable {
   public var gap: Double { abs(accuracy - meanConfidence) }
 }
 
+// MARK: - JSON with NaN as null
+
+extension ReliabilityBin {
+  private enum CodingKeys: String, CodingKey {
+    case lowerBound, upperBound, count, meanConfidence, accuracy
+  }
+
+  /// Decodes `null` means and accuracies, those of empty bins, as NaN.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    lowerBound = try container.decode(Double.self, forKey: .lowerBound)
+    upperBound = try container.decode(Double.self, forKey: .upperBound)
+    count = try container.decode(Int.self, forKey: .count)
+    meanConfidence = try container.decodeNullableDouble(forKey: .meanConfidence)
+    accuracy = try container.decodeNullableDouble(forKey: .accuracy)
+  }
+
+  /// Encodes the NaN mean and accuracy of an empty bin as `null`.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(lowerBound, forKey: .lowerBound)
+    try container.encode(upperBound, forKey: .upperBound)
+    try container.encode(count, forKey: .count)
+    try container.encodeNullable(meanConfidence, forKey: .meanConfidence)
+    try container.encodeNullable(accuracy, forKey: .accuracy)
+  }
+
+  /// NaN equals NaN here, so decoded bins compare equal to the originals.
+  public static func == (left: ReliabilityBin, right: ReliabilityBin) -> Bool {
+    func same(_ first: Double, _ second: Double) -> Bool {
+      first == second || (first.isNaN && second.isNaN)
+    }
+    return left.lowerBound == right.lowerBound && left.upperBound == right.upperBound
+      && left.count == right.count && same(left.meanConfidence, right.meanConfidence)
+      && same(left.accuracy, right.accuracy)
+  }
+}
+
 /// Calibration of the top-class confidence: a reliability table over
 /// equal-width bins, the expected calibration error (ECE) and the maximum
 /// calibration error (MCE), as defined by Guo et al., "On Calibration of
