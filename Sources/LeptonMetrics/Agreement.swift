@@ -106,9 +106,8 @@ extension ConfusionMatrix {
   /// not widen the distance between its neighbours.
   ///
   /// The value is NaN, with a reason, when Σ w·E is zero: no samples, or both
-  /// label sets using the same single class. scikit-learn's documentation
-  /// of its development version gives `replace_undefined_by=nan` as the
-  /// default, so it returns NaN there too.
+  /// label sets using the same single class. scikit-learn 1.9.1 returns NaN
+  /// there too, with a warning.
   /// - Throws: `MetricsError.invalidLabelSelection` for a bad explicit selection.
   public func cohenKappa(
     weighting: KappaWeighting = .none, labels: LabelSelection = .present

@@ -13,7 +13,7 @@ struct MatthewsCorrelationTests {
   func binaryReference() throws {
     // The input of the example in scikit-learn's `matthews_corrcoef`
     // documentation: y_true [+1, +1, +1, -1], y_pred [+1, -1, +1, +1].
-    // By hand, with -1 as class 0:
+    // By hand, with -1 as class 0, and scikit-learn 1.9.1 agrees:
     // TP 2, FN 1, FP 1, TN 0, so (2·0 − 1·1) / √(3·3·1·1) = −1/3.
     let score = try matrix([1, 1, 1, 0], [1, 0, 1, 1], classCount: 2).matthewsCorrelation
     expectClose(score.value, -1.0 / 3)
@@ -22,7 +22,7 @@ struct MatthewsCorrelationTests {
 
   @Test("multiclass by hand")
   func multiclassReference() throws {
-    // Trace c = 3, s = 6, row and column sums all 2:
+    // Trace c = 3, s = 6, row and column sums all 2 (scikit-learn 1.9.1 agrees):
     // (3·6 − 12) / √((36 − 12)(36 − 12)) = 6 / 24.
     let score = try matrix([0, 0, 1, 1, 2, 2], [0, 1, 1, 2, 2, 0], classCount: 3)
       .matthewsCorrelation
@@ -39,7 +39,7 @@ struct MatthewsCorrelationTests {
 
   @Test("undefined cases return 0 with a reason")
   func undefined() throws {
-    // scikit-learn returns 0.0 whenever a factor under the root is zero.
+    // scikit-learn 1.9.1 returns 0.0 for the constant prediction, without a warning.
     let constantPrediction = try matrix([0, 1, 2, 1], [1, 1, 1, 1], classCount: 3)
       .matthewsCorrelation
     #expect(constantPrediction.value == 0)
@@ -67,6 +67,7 @@ struct CohenKappaTests {
   @Test("unweighted kappa by hand")
   func unweighted() throws {
     // By hand: p_o = 4/5, p_e = (2·3 + 1·1 + 2·1)/25, so (0.8 − 0.36) / 0.64.
+    // scikit-learn 1.9.1 gives 0.6875 for the string labels.
     let kappa = try matrix(Self.first, Self.second, classCount: 3).cohenKappa()
     expectClose(kappa.value, 0.6875)
     #expect(kappa.undefinedReason == nil)
@@ -78,6 +79,7 @@ struct CohenKappaTests {
     // disagreement is one sample at distance 2.
     // Linear: Σ w·O = 2, Σ |i−j|·r_i·c_j / n = 24/5, so 1 − 2/4.8 = 7/12.
     // Quadratic: Σ w·O = 4, Σ (i−j)²·r_i·c_j / n = 40/5, so 1 − 4/8 = 1/2.
+    // scikit-learn 1.9.1 gives 0.5833333333333333 and 0.5.
     let counts = try matrix(Self.first, Self.second, classCount: 3)
     expectClose(try counts.cohenKappa(weighting: .linear).value, 7.0 / 12, "linear")
     expectClose(try counts.cohenKappa(weighting: .quadratic).value, 0.5, "quadratic")
@@ -87,7 +89,8 @@ struct CohenKappaTests {
   func absentMiddleClass() throws {
     // Class 1 never occurs, so scikit-learn's inferred labels are [0, 2] and
     // the two classes are at distance 1: every weighting gives plain kappa.
-    // By hand: p_o = 2/4, p_e = (2·2 + 2·2)/16 = 1/2, so kappa = 0.
+    // By hand: p_o = 2/4, p_e = (2·2 + 2·2)/16 = 1/2, so kappa = 0, which
+    // scikit-learn 1.9.1 gives for every weighting.
     let counts = try matrix([0, 0, 2, 2], [0, 2, 2, 0], classCount: 3)
     for weighting in KappaWeighting.allCases {
       expectClose(try counts.cohenKappa(weighting: weighting).value, 0, weighting.rawValue)
