@@ -120,7 +120,17 @@ extension ExtendedReport {
     let probabilities =
       options.base.scoreKind == .logits
       ? Softmax.unchecked(scores, classCount: classCount).map { Float($0) } : scores
+    return try build(
+      report: report, labels: labels, probabilities: probabilities, classCount: classCount,
+      options: options)
+  }
 
+  /// Adds the extended metrics to `report`, computed from validated
+  /// probabilities. `options.base` is not used here.
+  static func build(
+    report: ClassificationReport, labels: [Int32], probabilities: [Float], classCount: Int,
+    options: ExtendedReportOptions
+  ) throws -> ExtendedReport {
     let topK = try options.topK.filter { $0 <= classCount }.map { k in
       let result = try TopKAccuracy(
         labels: labels, scores: probabilities, classCount: classCount, k: k)

@@ -69,6 +69,25 @@ struct ExtendedReportTests {
     expectClose(summary.macroAUC.estimate, extended.report.macro.auc, "macro AUC")
   }
 
+  @Test("accumulator gives the one-shot values")
+  func accumulator() throws {
+    var accumulator = try EpochAccumulator(classCount: 3, scoreKind: .logits)
+    try accumulator.add(labels: Array(Self.labels[0..<2]), scores: Array(Self.logits[0..<6]))
+    try accumulator.add(labels: Array(Self.labels[2...]), scores: Array(Self.logits[6...]))
+    let options = ExtendedReportOptions(topK: [2], bootstrapResampleCount: 50)
+    let accumulated = try accumulator.extendedReport(options: options)
+    var oneShotOptions = options
+    oneShotOptions.base = ReportOptions(scoreKind: .logits)
+    let oneShot = try ExtendedReport.compute(
+      labels: Self.labels, scores: Self.logits, classCount: 3, options: oneShotOptions)
+    expectClose(accumulated.report.loss, oneShot.report.loss, tolerance: 1e-12, "loss")
+    #expect(accumulated.topK == oneShot.topK)
+    #expect(accumulated.matthewsCorrelation == oneShot.matthewsCorrelation)
+    #expect(accumulated.oneVsOneAUC == oneShot.oneVsOneAUC)
+    #expect(accumulated.calibration == oneShot.calibration)
+    #expect(accumulated.bootstrap == oneShot.bootstrap)
+  }
+
   @Test("undefined values encode as null with a reason")
   func jsonNull() throws {
     // Class 2 has no samples and every prediction is class 0, so AP of class
