@@ -46,7 +46,7 @@ extension ConfusionMatrix {
   /// or one predicted class only, such as a constant prediction) the value
   /// is 0, which is what scikit-learn returns, and `undefinedReason` stores
   /// the cause.
-  /// The value lies in [−1, 1] for two classes and in (−1, 1] otherwise.
+  /// The value lies in [−1, 1].
   public var matthewsCorrelation: AgreementScore {
     // Sums in Double, so s² cannot overflow. They stay exact while s² < 2^53.
     let sampleCount = Double(total)
