@@ -59,8 +59,11 @@ public struct TopKAccuracy: Sendable, Equatable {
   public let tiedAtBoundaryCount: Int
 
   /// Computes top-k accuracy of a row-major `[labels.count, classCount]`
-  /// score matrix with scikit-learn's rule for ties (its multiclass path):
-  /// among equal scores, the higher class index ranks first.
+  /// score matrix with scikit-learn's rule for ties. With 3 or more classes
+  /// (its multiclass path, a stable ascending sort read backwards) the
+  /// higher class index ranks first among equal scores. With 2 classes
+  /// scikit-learn takes the class-1 column and predicts class 1 only when
+  /// it is above 0.5, so for probability rows the lower index wins a tie.
   /// - Throws: `MetricsError` for `k` outside `1...classCount`, mismatched
   ///   sizes, bad labels or non-finite scores.
   public init<Label: BinaryInteger, Score: BinaryFloatingPoint>(
@@ -72,6 +75,7 @@ public struct TopKAccuracy: Sendable, Equatable {
     }
     var hitCount = 0
     var tiedCount = 0
+    let higherIndexWinsTies = classCount > 2
     for (row, label) in labels.enumerated() {
       let rowStart = row * classCount
       let trueClass = Int(label)
@@ -85,7 +89,7 @@ public struct TopKAccuracy: Sendable, Equatable {
           higher += 1
         } else if score == trueScore {
           tied += 1
-          if column > trueClass { tiedAbove += 1 }
+          if (column > trueClass) == higherIndexWinsTies { tiedAbove += 1 }
         }
       }
       if higher + tiedAbove < k { hitCount += 1 }

@@ -119,6 +119,17 @@ public struct EpochAccumulator: Sendable {
       zeroDivision: zeroDivision, lossSum: loss.sum)
   }
 
+  /// Computes `report()` plus the metrics of `ExtendedReport` from the
+  /// samples accumulated so far. `options.base` is ignored, because the
+  /// accumulator fixed the score kind and zero-division policy already.
+  public func extendedReport(options: ExtendedReportOptions = ExtendedReportOptions()) throws
+    -> ExtendedReport
+  {
+    try ExtendedReport.build(
+      report: report(), labels: labels, probabilities: probabilities, classCount: classCount,
+      options: options)
+  }
+
   // MARK: - Batch steps
 
   private func validate(labels: [Int32], scores: [Float], sampleIDs: [Int]?) throws {

@@ -31,6 +31,12 @@ public enum MetricsError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidTopK(k: Int, classCount: Int)
   /// An F-beta weight that is negative or not finite.
   case invalidBeta(Double)
+  /// A calibration bin count below 1.
+  case invalidBinCount(Int)
+  /// A bootstrap resample count below 1.
+  case invalidResampleCount(Int)
+  /// A confidence level outside (0, 1).
+  case invalidConfidenceLevel(Double)
   /// A batch with sample ids when earlier batches of the epoch had none, or
   /// the reverse.
   case inconsistentSampleIDs(batchHasIDs: Bool)
@@ -83,6 +89,13 @@ public enum MetricsError: Error, Equatable, Sendable, CustomStringConvertible {
       return "k = \(k) is invalid for \(classCount) classes; pass k in 1...\(classCount)"
     case .invalidBeta(let beta):
       return "beta \(formatted(beta)) is invalid; pass a finite beta >= 0"
+    case .invalidBinCount(let count):
+      return "bin count \(count) is invalid; pass at least 1 bin"
+    case .invalidResampleCount(let count):
+      return "resample count \(count) is invalid; pass at least 1 resample"
+    case .invalidConfidenceLevel(let level):
+      return "confidence level \(formatted(level)) is invalid; pass a value between 0 and 1, "
+        + "such as 0.95"
     case .inconsistentSampleIDs(let batchHasIDs):
       let mismatch =
         batchHasIDs

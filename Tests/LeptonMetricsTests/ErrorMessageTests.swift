@@ -58,6 +58,12 @@ struct ErrorMessageTests {
     ),
     (.invalidTopK(k: 0, classCount: 10), "k = 0 is invalid for 10 classes; pass k in 1...10"),
     (.invalidBeta(-0.5), "beta -0.5 is invalid; pass a finite beta >= 0"),
+    (.invalidBinCount(0), "bin count 0 is invalid; pass at least 1 bin"),
+    (.invalidResampleCount(0), "resample count 0 is invalid; pass at least 1 resample"),
+    (
+      .invalidConfidenceLevel(1.5),
+      "confidence level 1.5 is invalid; pass a value between 0 and 1, such as 0.95"
+    ),
     (
       .inconsistentSampleIDs(batchHasIDs: true),
       "this batch has sample ids but earlier batches of this epoch had none; "

@@ -284,6 +284,44 @@ struct TopKPropertyTests {
     #expect(topTwo.tiedAtBoundaryCount == 0)
   }
 
+  @Test("two classes: lower index wins ties")
+  func binaryTies() throws {
+    // scikit-learn's binary path predicts class 1 only when its score is
+    // above 0.5, so the row [0.5, 0.5] counts for class 0 and not class 1.
+    let topOne = try TopKAccuracy(
+      labels: [0, 1], scores: [0.5, 0.5, 0.5, 0.5], classCount: 2, k: 1)
+    #expect(topOne.hitCount == 1)
+    #expect(topOne.tiedAtBoundaryCount == 2)
+    let classOne = try TopKAccuracy(labels: [1], scores: [0.5, 0.5], classCount: 2, k: 1)
+    #expect(classOne.hitCount == 0)
+    let topTwo = try TopKAccuracy(
+      labels: [0, 1], scores: [0.5, 0.5, 0.5, 0.5], classCount: 2, k: 2)
+    #expect(topTwo.hitCount == 2)
+  }
+
+  @Test("example without ties by hand")
+  func handExample() throws {
+    // By hand, for k = 2: rows 0 to 2 rank the true class first or second,
+    // and row 3 ranks class 2 last, so 3 of 4 samples are hits. The tie in
+    // row 0 is below the true class, so it does not count.
+    let scores: [Double] = [0.5, 0.2, 0.2, 0.3, 0.4, 0.2, 0.2, 0.4, 0.3, 0.7, 0.2, 0.1]
+    let topTwo = try TopKAccuracy(labels: [0, 1, 2, 2], scores: scores, classCount: 3, k: 2)
+    expectClose(topTwo.accuracy, 0.75)
+    #expect(topTwo.hitCount == 3)
+    #expect(topTwo.tiedAtBoundaryCount == 0)
+  }
+
+  @Test("top-1 differs from accuracy only by ties", arguments: seeds)
+  func topOneAndArgmax(seed: UInt64) throws {
+    let input = randomInput(seed: seed)
+    let topOne = try TopKAccuracy(
+      labels: input.labels, scores: input.probabilities, classCount: 5, k: 1)
+    let report = try ClassificationReport.compute(
+      labels: input.labels, probabilities: input.probabilities, classCount: 5)
+    let difference = abs(topOne.hitCount - report.confusionMatrix.correctCount)
+    #expect(difference <= topOne.tiedAtBoundaryCount)
+  }
+
   @Test("k outside 1...classCount is rejected")
   func invalidK() {
     let error = metricsError {

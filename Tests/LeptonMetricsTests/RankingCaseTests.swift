@@ -187,6 +187,22 @@ struct NonFiniteScoreTests {
       ("top-k", { try TopKAccuracy(labels: labels, scores: matrix, classCount: 2, k: 1) }),
       ("predictions", { try Accuracy.predictions(scores: matrix, classCount: 2) }),
       ("softmax", { try Softmax.probabilities(logits: matrix, classCount: 2) }),
+      ("calibration", { try CalibrationError(labels: labels, scores: matrix, classCount: 2) }),
+      (
+        "calibration of logits",
+        { try CalibrationError(labels: labels, scores: matrix, classCount: 2, scoreKind: .logits) }
+      ),
+      ("bootstrap", { try BootstrapIntervals(labels: labels, scores: matrix, classCount: 2) }),
+      (
+        "bootstrap of logits",
+        {
+          try BootstrapIntervals(labels: labels, scores: matrix, classCount: 2, scoreKind: .logits)
+        }
+      ),
+      (
+        "extended report",
+        { try ExtendedReport.compute(labels: labels, scores: matrix, classCount: 2) }
+      ),
     ]
     for (name, call) in calls {
       let error = metricsError(call)

@@ -155,6 +155,32 @@ struct ReferenceDataTests {
     expectClose(topTwo.accuracy, 0.6625)
   }
 
+  @Test("top-k for k = 1, 2 and 3")
+  func topK() throws {
+    // scikit-learn 1.9.1: top_k_accuracy_score(labels, probs, k=k, labels=[0, 1, 2, 3]).
+    // Top-1 differs from argmax accuracy (0.4875) because ties go to the
+    // higher class index here and to the lower one in argmax.
+    let expected = [0.48333333333333334, 0.6625, 0.825]
+    for (k, value) in zip(1...3, expected) {
+      let topK = try TopKAccuracy(
+        labels: ReferenceData.labels, scores: ReferenceData.probabilities, classCount: 4, k: k)
+      expectClose(topK.accuracy, value, "k = \(k)")
+    }
+  }
+
+  @Test("Matthews correlation and Cohen's kappa")
+  func agreement() throws {
+    // scikit-learn 1.9.1: matthews_corrcoef(labels, pred) and
+    // cohen_kappa_score(labels, pred, weights=w) with pred the argmax.
+    let matrix = report.confusionMatrix
+    expectClose(matrix.matthewsCorrelation.value, 0.30343726600500615, "MCC")
+    expectClose(try matrix.cohenKappa().value, 0.29749411008781323, "kappa")
+    expectClose(
+      try matrix.cohenKappa(weighting: .linear).value, 0.34848756040809026, "linear kappa")
+    expectClose(
+      try matrix.cohenKappa(weighting: .quadratic).value, 0.41058521799953374, "quadratic kappa")
+  }
+
   @Test("ROC and PR curves")
   func curves() throws {
     let rocCurves = try ClassificationReport.oneVsRestROCCurves(
