@@ -7,9 +7,14 @@ struct EvalArguments: Equatable {
   /// Index or name of the positive class of a binary task, as given.
   var positiveClass: String?
   var json = false
+  /// Bootstrap resamples for the confidence intervals, 0 to skip them.
+  var bootstrapResamples = 1000
+  var seed: UInt64 = 0
   var showHelp = false
 
-  static let valueOptions = ["--labels", "--scores", "--classes", "--positive"]
+  static let valueOptions = [
+    "--labels", "--scores", "--classes", "--positive", "--bootstrap", "--seed",
+  ]
   static let flagOptions = ["--logits", "--json"]
 
   static let help = """
@@ -35,6 +40,9 @@ struct EvalArguments: Equatable {
       --positive K       positive class of a binary task, by index or name
                          (default 1); [N] scores belong to it, and the other
                          column is 1 - s
+      --bootstrap N      resamples for the 95% confidence intervals of accuracy,
+                         macro F1 and macro AUC (default 1000; 0 skips them)
+      --seed N           seed of the bootstrap resamples (default 0)
       --json             print one JSON object instead: every metric, the
                          per-class ROC and precision-recall curves, null for
                          undefined values, with the reason under "undefined"
@@ -68,6 +76,10 @@ struct EvalArguments: Equatable {
           result.scoresPath = try parseString(value, option: name, expected: "a .npy file path")
         case "--classes":
           result.classNamesPath = try parseString(value, option: name, expected: "a file path")
+        case "--bootstrap":
+          result.bootstrapResamples = try parseInteger(value, option: name, range: 0...100_000)
+        case "--seed":
+          result.seed = UInt64(try parseInteger(value, option: name, range: 0...Int.max))
         case "--positive":
           result.positiveClass = try parseString(
             value, option: name, expected: "a class index or name")

@@ -14,14 +14,24 @@ enum EvalCommand {
     }
     let evaluation = try EvalInput.load(parsed)
     let report = try computeReport(evaluation, scoresPath: parsed.scoresPath)
+    let files = evaluation.files
+    let extended = try ExtendedReport.compute(
+      labels: files.labels, scores: files.scores, classCount: files.classCount,
+      options: ExtendedReportOptions(
+        base: ReportOptions(scoreKind: evaluation.scoreKind), topK: [1, 2, 3, 5],
+        bootstrapResampleCount: parsed.bootstrapResamples > 0 ? parsed.bootstrapResamples : nil,
+        bootstrapSeed: parsed.seed))
     if parsed.json {
       let rankings = try BinaryRanking.oneVsRest(
         labels: evaluation.files.labels, scores: rankedProbabilities(evaluation),
         classCount: evaluation.files.classCount)
-      let output = EvalOutput(evaluation, report: report, rankings: rankings)
+      var output = EvalOutput(evaluation, report: report, rankings: rankings)
+      output.agreement = EvalOutput.Agreement(extended)
       print(String(decoding: try EvalOutput.makeEncoder().encode(output), as: UTF8.self))
     } else {
       print(textReport(evaluation, report: report))
+      print("")
+      print(agreementText(extended))
     }
     return ExitStatus.success
   }
@@ -91,6 +101,47 @@ enum EvalCommand {
       lines.append("")
       lines.append("Undefined values")
       lines += undefined.map { "  \($0.metric): \($0.reason)" }
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Formats the metrics beyond the classification report: top-k accuracy, Matthews
+  /// correlation, Cohen's kappa, one-vs-one AUC, calibration and bootstrap intervals.
+  static func agreementText(_ extended: ExtendedReport) -> String {
+    func value(_ reported: ReportedValue) -> String {
+      reported.undefined.map { "undefined (\($0))" } ?? NumberFormat.metric(reported.value)
+    }
+    func interval(_ name: String, _ interval: ConfidenceInterval) -> String {
+      if let reason = interval.undefinedReason { return "  \(name): undefined (\(reason))" }
+      let level = Int((interval.level * 100).rounded())
+      return "  \(name) \(NumberFormat.metric(interval.estimate)), \(level)% interval "
+        + "\(NumberFormat.metric(interval.lower)) to \(NumberFormat.metric(interval.upper))"
+        + (interval.skippedCount > 0 ? " (\(interval.skippedCount) resamples skipped)" : "")
+    }
+    var lines = ["Agreement and calibration"]
+    for entry in extended.topK {
+      lines.append(
+        "  top-\(entry.k) accuracy \(value(entry.accuracy))"
+          + (entry.tiedAtBoundaryCount > 0
+            ? " (\(entry.tiedAtBoundaryCount) samples tied at the boundary)" : ""))
+    }
+    lines.append("  Matthews correlation \(value(extended.matthewsCorrelation))")
+    lines.append(
+      "  Cohen's kappa \(value(extended.cohenKappa)), linear \(value(extended.cohenKappaLinear)), "
+        + "quadratic \(value(extended.cohenKappaQuadratic))")
+    lines.append(
+      "  one-vs-one AUC, macro \(value(extended.oneVsOneAUC.macro)), weighted "
+        + "\(value(extended.oneVsOneAUC.weighted))")
+    lines.append(
+      "  expected calibration error \(value(extended.calibration.expectedCalibrationError)), "
+        + "maximum \(value(extended.calibration.maximumCalibrationError)) "
+        + "(\(extended.calibration.bins.count) bins of top-class confidence)")
+    if let bootstrap = extended.bootstrap {
+      lines.append(
+        "Bootstrap (\(bootstrap.resampleCount) resamples, seed \(bootstrap.seed))")
+      lines.append(interval("accuracy", bootstrap.accuracy))
+      lines.append(interval("macro F1", bootstrap.macroF1))
+      lines.append(interval("macro AUC", bootstrap.macroAUC))
     }
     return lines.joined(separator: "\n")
   }

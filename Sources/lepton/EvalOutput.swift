@@ -106,6 +106,31 @@ struct EvalOutput: Encodable {
   var weighted: Average
   var micro: Average
   var confusionMatrix: Matrix
+  /// Top-k accuracy, Matthews correlation, kappa, one-vs-one AUC, calibration and the
+  /// bootstrap intervals, each undefined value as null with its reason.
+  var agreement: Agreement?
+
+  struct Agreement: Encodable {
+    var topK: [TopKEntry]
+    var matthewsCorrelation: ReportedValue
+    var cohenKappa: ReportedValue
+    var cohenKappaLinear: ReportedValue
+    var cohenKappaQuadratic: ReportedValue
+    var oneVsOneAUC: OneVsOneAUCSummary
+    var calibration: CalibrationSummary
+    var bootstrap: BootstrapSummary?
+
+    init(_ extended: ExtendedReport) {
+      topK = extended.topK
+      matthewsCorrelation = extended.matthewsCorrelation
+      cohenKappa = extended.cohenKappa
+      cohenKappaLinear = extended.cohenKappaLinear
+      cohenKappaQuadratic = extended.cohenKappaQuadratic
+      oneVsOneAUC = extended.oneVsOneAUC
+      calibration = extended.calibration
+      bootstrap = extended.bootstrap
+    }
+  }
 
   /// - Parameter rankings: one-vs-rest ranking of each class, for the curves.
   init(_ evaluation: EvalInput, report: ClassificationReport, rankings: [BinaryRanking]) {
