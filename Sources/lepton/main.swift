@@ -19,6 +19,7 @@ let topLevelHelp = """
     evaluate  report a saved checkpoint's metrics on a data set's test images
     bench     measure training and evaluation speed in images per second
     models    list model presets with their layers, shapes and parameter counts
+    report    show one class's metrics at a decision threshold from a run's saved scores
     help      show this help
 
   Run 'lepton COMMAND --help' for a command's options, and 'lepton --version' for the
@@ -49,17 +50,21 @@ func runMain() -> Int32 {
       return try BenchCommand.run(arguments: arguments)
     case "models":
       return try ModelsCommand.run(arguments: arguments)
+    case "report":
+      return try ReportCommand.run(arguments: arguments)
     case "help", "--help", "-h":
       switch arguments.first {
       case "train": print(TrainArguments.help)
       case "evaluate": print(EvaluateArguments.help)
       case "bench": print(BenchCommand.help)
       case "models": print(ModelsCommand.grammar)
+      case "report": print(ReportArguments.help)
       case nil: print(topLevelHelp)
       case let topic?:
         throw CommandLineError.unknownCommand(
           topic,
-          suggestion: closestMatch(to: topic, in: ["train", "evaluate", "bench", "models"]))
+          suggestion: closestMatch(
+            to: topic, in: ["train", "evaluate", "bench", "models", "report"]))
       }
       return ExitStatus.success
     case "--version":
@@ -69,7 +74,7 @@ func runMain() -> Int32 {
       throw CommandLineError.unknownCommand(
         command,
         suggestion: closestMatch(
-          to: command, in: ["train", "evaluate", "bench", "models", "help"]))
+          to: command, in: ["train", "evaluate", "bench", "models", "report", "help"]))
     }
   } catch let error as CommandLineError {
     writeError(error.description)
