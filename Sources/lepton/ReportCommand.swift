@@ -33,7 +33,11 @@ enum ReportCommand {
       return ExitStatus.success
     }
 
-    guard let classIndex, let className = parsed.className else { return ExitStatus.usage }
+    // `ReportArguments.parse` requires --class unless --selective is given.
+    guard let classIndex, let className = parsed.className else {
+      throw CommandLineError.missingOption(
+        "--class", command: "report", expected: "a class name of the run")
+    }
     let explorer = try ThresholdExplorer(
       labels: labels, scores: evaluation.scores, classCount: evaluation.classCount,
       classIndex: classIndex)
