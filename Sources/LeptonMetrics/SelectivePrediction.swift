@@ -19,9 +19,20 @@ public struct SelectivePredictor: Sendable {
   /// - Throws: `MetricsError` for a matrix size that does not match the
   ///   labels, labels outside `0..<classCount`, or non-finite values and
   ///   rows that are not probabilities.
-  public init<Score: BinaryFloatingPoint>(labels: [Int], probabilities: [Score], classCount: Int)
-    throws
-  {
+  public init(labels: [Int], probabilities: [Float], classCount: Int) throws {
+    try self.init(checking: labels, probabilities: probabilities, classCount: classCount)
+  }
+
+  /// Sorts the samples by their top probability, as the `[Float]` variant.
+  public init(labels: [Int], probabilities: [Double], classCount: Int) throws {
+    try self.init(checking: labels, probabilities: probabilities, classCount: classCount)
+  }
+
+  // The public initialisers have concrete score types, so that this generic
+  // code is specialised inside the module.
+  private init<Score: BinaryFloatingPoint>(
+    checking labels: [Int], probabilities: [Score], classCount: Int
+  ) throws {
     guard classCount >= 1 else { throw MetricsError.invalidClassCount(classCount, minimum: 1) }
     try checkMatrixSize(probabilities.count, sampleCount: labels.count, classCount: classCount)
     try checkClassIndices(labels, classCount: classCount)

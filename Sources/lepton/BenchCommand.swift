@@ -25,6 +25,9 @@ enum BenchCommand {
       --data DIR        time on the training images of a data set in any format
                         that train reads, instead of random noise
       --no-reference    skip the reference implementation
+      --threshold       time 'lepton report' instead: build the threshold explorer
+                        for 100,000 samples of 10 classes of random probabilities,
+                        then print the median and 99th percentile time per query
       -h, --help        show this help
     """
 
@@ -37,12 +40,13 @@ enum BenchCommand {
     var dataDirectory: String?
     var referenceImages = 16
     var requestedShape: [Int]?
+    var timeThresholds = false
     var parser = OptionParser(
       command: "bench", arguments: arguments,
       valueOptions: [
         "--model", "--batch", "--eval-batch", "--steps", "--repeats", "--data", "--input",
       ],
-      flagOptions: ["--no-reference"])
+      flagOptions: ["--no-reference", "--threshold"])
     while let token = try parser.next() {
       switch token {
       case .positional(let argument):
@@ -61,9 +65,14 @@ enum BenchCommand {
         case "--data": dataDirectory = try parseString(value, option: name, expected: "a directory")
         case "--input": requestedShape = try ModelsCommand.parseShape(value, option: name)
         case "--no-reference": referenceImages = 0
+        case "--threshold": timeThresholds = true
         default: throw CommandLineError.unknownOption(name, command: "bench", suggestion: nil)
         }
       }
+    }
+    if timeThresholds {
+      try ThresholdBenchmark.run(sampleCount: 100_000, classCount: 10, queryCount: 10_000)
+      return ExitStatus.success
     }
     do {
       try Network.checkModelSyntax(model)

@@ -9,6 +9,8 @@ enum CommandLineError: Error, Equatable, CustomStringConvertible {
   /// that leaves no training image.
   case invalidValueWithReason(option: String, value: String, reason: String, fix: String)
   case unexpectedArgument(String, command: String)
+  /// A required positional argument, such as the RUN of `lepton report RUN`, is absent.
+  case missingArgument(String, command: String, expected: String)
 
   var description: String {
     switch self {
@@ -33,6 +35,10 @@ enum CommandLineError: Error, Equatable, CustomStringConvertible {
       return
         "unexpected argument '\(argument)' for 'lepton \(command)'. "
         + "Options start with '--'; run 'lepton \(command) --help'."
+    case .missingArgument(let name, let command, let expected):
+      return
+        "missing argument \(name) for 'lepton \(command)': expected \(expected), as in "
+        + "'lepton \(command) \(name)'. Run 'lepton \(command) --help' for its options."
     }
   }
 

@@ -21,6 +21,7 @@ let topLevelHelp = """
     bench     measure training and evaluation speed in images per second
     models    list model presets with their layers, shapes and parameter counts
     show      reopen a stored run in the dashboard, epoch by epoch
+    report    show one class's metrics at a decision threshold from a run's saved scores
     help      show this help
 
   Run 'lepton COMMAND --help' for a command's options, and 'lepton --version' for the
@@ -55,6 +56,8 @@ func runMain() -> Int32 {
       return try ModelsCommand.run(arguments: arguments)
     case "show":
       return try ShowCommand.run(arguments: arguments)
+    case "report":
+      return try ReportCommand.run(arguments: arguments)
     case "help", "--help", "-h":
       switch arguments.first {
       case "train": print(TrainArguments.help)
@@ -63,12 +66,13 @@ func runMain() -> Int32 {
       case "bench": print(BenchCommand.help)
       case "models": print(ModelsCommand.grammar)
       case "show": print(ShowCommand.help)
+      case "report": print(ReportArguments.help)
       case nil: print(topLevelHelp)
       case let topic?:
         throw CommandLineError.unknownCommand(
           topic,
           suggestion: closestMatch(
-            to: topic, in: ["train", "evaluate", "eval", "bench", "models", "show"]))
+            to: topic, in: ["train", "evaluate", "eval", "bench", "models", "show", "report"]))
       }
       return ExitStatus.success
     case "--version":
@@ -78,7 +82,8 @@ func runMain() -> Int32 {
       throw CommandLineError.unknownCommand(
         command,
         suggestion: closestMatch(
-          to: command, in: ["train", "evaluate", "eval", "bench", "models", "show", "help"]))
+          to: command,
+          in: ["train", "evaluate", "eval", "bench", "models", "show", "report", "help"]))
     }
   } catch let error as CommandLineError {
     writeError(error.description)
