@@ -81,6 +81,41 @@ struct EvalCommandTests {
     #expect(!output.contains("Task"))
   }
 
+  /// The confusion matrix is [[2, 0, 0], [0, 2, 0], [0, 1, 1]]: 5 correct of 6, true counts
+  /// 2, 2, 2 and predicted counts 2, 3, 1. Matthews correlation is
+  /// (5 * 6 - 12) / sqrt((36 - 14) * (36 - 12)) = 18 / sqrt(528) = 0.7833, and Cohen's
+  /// kappa is (5/6 - 12/36) / (1 - 12/36) = 0.75. Every label is in its row's top 2.
+  @Test func agreementMetricsOfThreeClassCase() throws {
+    let fixture = try PredictionFixture()
+    defer { fixture.remove() }
+    let labels = try fixture.write("y.npy", threeClassLabels, descriptor: "<i8", shape: [6])
+    let scores = try fixture.write("p.npy", threeClassScores, descriptor: "<f4", shape: [6, 3])
+
+    let text = try LeptonProcess.run(["eval", "--labels", labels, "--scores", scores])
+    #expect(text.status == 0, "stderr: \(text.standardError)")
+    #expect(text.standardOutput.contains("Matthews correlation 0.7833"))
+    #expect(text.standardOutput.contains("Cohen's kappa 0.7500"))
+    #expect(text.standardOutput.contains("top-2 accuracy 1.0000"))
+    #expect(text.standardOutput.contains("Bootstrap (1000 resamples, seed 0)"))
+
+    let arguments = ["eval", "--labels", labels, "--scores", scores, "--json", "--seed", "7"]
+    let first = try LeptonProcess.run(arguments)
+    let second = try LeptonProcess.run(arguments)
+    #expect(first.standardOutput == second.standardOutput, "a seed repeats the intervals")
+    let json = try parseJSONObject(first.standardOutput)
+    let agreement = try #require(json["agreement"] as? [String: Any])
+    let mcc = try #require(agreement["matthewsCorrelation"] as? [String: Any])
+    let mccValue = try #require(mcc["value"] as? Double)
+    #expect(abs(mccValue - 18 / 528.0.squareRoot()) < 1e-9)
+    let bootstrap = try #require(agreement["bootstrap"] as? [String: Any])
+    #expect(bootstrap["seed"] as? Int == 7)
+
+    let without = try LeptonProcess.run([
+      "eval", "--labels", labels, "--scores", scores, "--bootstrap", "0",
+    ])
+    #expect(!without.standardOutput.contains("Bootstrap ("))
+  }
+
   @Test func threeClassJSON() throws {
     let fixture = try PredictionFixture()
     defer { fixture.remove() }
