@@ -96,7 +96,7 @@ final class TmuxSession: @unchecked Sendable {
   /// Polls the pane until it contains `text` and returns the pane text then.
   /// - Throws: `Failure` with the last screen when `timeout` passes first.
   @discardableResult
-  func waitFor(text: String, timeout: Duration = .seconds(30)) async throws -> String {
+  func waitFor(text: String, timeout: Duration = .seconds(90)) async throws -> String {
     try await waitUntil("text \"\(text)\"", timeout: timeout) { screen in
       screen.contains(text)
     }
@@ -105,7 +105,7 @@ final class TmuxSession: @unchecked Sendable {
   /// Polls the pane until `condition` holds for its text and returns the pane text then.
   @discardableResult
   func waitUntil(
-    _ description: String, timeout: Duration = .seconds(30),
+    _ description: String, timeout: Duration = .seconds(90),
     condition: (String) -> Bool
   ) async throws -> String {
     let clock = ContinuousClock()
