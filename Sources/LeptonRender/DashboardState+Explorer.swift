@@ -31,12 +31,30 @@ public struct ExplorerData: Sendable {
 }
 
 extension DashboardState {
+  /// The explorer's sorted scores and curves for the current class.
+  public var explorerData: ExplorerData? { explorerCache[explorerSettings.classIndex] }
+
   /// Bins of the explorer's score histogram.
   static let explorerHistogramBins = 20
 
-  /// Builds the explorer's data for the current class when the explorer is visible and
-  /// the data is missing or stale.
+  /// Builds the explorer's data for every class while the explorer is visible, so that
+  /// changing the class costs no sort. It runs once per evaluation.
   public mutating func refreshExplorer() {
+    guard explorerSettings.visible, let classCount = latestTestEvaluation?.classCount else {
+      return
+    }
+    let current = explorerSettings.classIndex
+    for index in 0..<classCount where explorerCache[index] == nil {
+      explorerSettings.classIndex = index
+      refreshCurrentClass()
+      if explorerFailure != nil { break }
+    }
+    explorerSettings.classIndex = current
+    if explorerSettings.selective || explorerFailure != nil { refreshCurrentClass() }
+  }
+
+  /// Builds the explorer's data for the current class when it is missing.
+  mutating func refreshCurrentClass() {
     guard explorerSettings.visible, let evaluation = latestTestEvaluation else { return }
     let classCount = evaluation.classCount
     guard classCount > 0 else { return }
@@ -48,9 +66,7 @@ extension DashboardState {
           selectivePredictor = try SelectivePredictor(
             labels: labels, probabilities: evaluation.scores, classCount: classCount)
         }
-      } else if explorerData?.classIndex != explorerSettings.classIndex
-        || explorerData?.epoch != evaluation.epoch
-      {
+      } else if explorerCache[explorerSettings.classIndex]?.epoch != evaluation.epoch {
         let explorer = try ThresholdExplorer(
           labels: labels, scores: evaluation.scores, classCount: classCount,
           classIndex: explorerSettings.classIndex)
@@ -62,7 +78,7 @@ extension DashboardState {
         let prPoints = Self.downsample(
           falsePositiveRates: pr.recalls, truePositiveRates: pr.precisions,
           limit: Self.rocPointLimit)
-        explorerData = ExplorerData(
+        explorerCache[explorerSettings.classIndex] = ExplorerData(
           epoch: evaluation.epoch, classIndex: explorerSettings.classIndex, explorer: explorer,
           rocPoints: zip(rates.falsePositive, rates.truePositive).map {
             ChartPoint(x: $0, y: $1)
@@ -74,7 +90,7 @@ extension DashboardState {
       }
       explorerFailure = nil
     } catch {
-      explorerData = nil
+      explorerCache = [:]
       selectivePredictor = nil
       explorerFailure = "threshold explorer unavailable: \(error)"
     }
@@ -84,7 +100,7 @@ extension DashboardState {
   /// previous one.
   mutating func storeTestEvaluation(_ evaluation: Evaluation) {
     latestTestEvaluation = evaluation
-    explorerData = nil
+    explorerCache = [:]
     selectivePredictor = nil
     refreshExplorer()
   }

@@ -98,8 +98,9 @@ public struct DashboardState: Sendable {
   public var explorerSettings = ExplorerSettings()
   /// The latest test-set evaluation, which the threshold explorer reads.
   public internal(set) var latestTestEvaluation: Evaluation?
-  /// The explorer's sorted scores and curves for the current class.
-  public internal(set) var explorerData: ExplorerData?
+  /// The explorer's sorted scores and curves of each class built so far, for the latest
+  /// evaluation.
+  public internal(set) var explorerCache: [Int: ExplorerData] = [:]
   /// The explorer's sorted top probabilities for selective prediction.
   public internal(set) var selectivePredictor: SelectivePredictor?
   /// Why the explorer has no data, such as invalid scores.

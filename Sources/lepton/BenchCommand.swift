@@ -72,6 +72,14 @@ enum BenchCommand {
     }
     if timeThresholds {
       try ThresholdBenchmark.run(sampleCount: 100_000, classCount: 10, queryCount: 10_000)
+      let keys = FrameBenchmark.measureExplorerKeys(sampleCount: 100_000, classCount: 10)
+      print(
+        String(
+          format:
+            "explorer key to frame: median %.2f ms, 99th percentile %.2f ms over %d keys "
+            + "(state update, 160x48 frame and changed cells; opening it took %.0f ms)",
+          keys.medianMilliseconds, keys.percentile99Milliseconds, keys.keyCount,
+          keys.openMilliseconds))
       return ExitStatus.success
     }
     do {

@@ -15,7 +15,7 @@ enum FrameBenchmark {
   static func measure(classCount: Int, width: Int = 160, height: Int = 48, frames: Int = 50)
     -> Result
   {
-    let state = makeState(classCount: classCount)
+    let state = makeState(classCount: classCount, sampleCount: 10_000, epochs: 2)
     let glyphs = GlyphSet(unicode: true)
     var previous = Grid(width: width, height: height)
     let start = Date()
@@ -28,8 +28,11 @@ enum FrameBenchmark {
     return Result(milliseconds: seconds * 1000 / Double(frames), width: width, height: height)
   }
 
-  /// Builds a state from synthetic events: 2 epochs of 938 steps and 10,000 test scores.
-  private static func makeState(classCount: Int) -> DashboardState {
+  /// Builds a state from synthetic events: `epochs` epochs of 938 steps, each with
+  /// `sampleCount` test scores.
+  private static func makeState(classCount: Int, sampleCount: Int, epochs: Int)
+    -> DashboardState
+  {
     var generator = SystemRandomNumberGenerator()
     let config = RunConfig(
       runID: "bench", model: "fmnist-cnn", layers: [], parameterCount: 421_642,
@@ -39,9 +42,8 @@ enum FrameBenchmark {
       versions: [:], startedAt: "")
     var state = DashboardState()
     state.apply(.runStarted(config))
-    let sampleCount = 10_000
     let labels = (0..<sampleCount).map { Int32($0 % classCount) }
-    for epoch in 1...2 {
+    for epoch in 1...epochs {
       for step in 1...938 {
         let loss = 2 / Double((epoch - 1) * 938 + step).squareRoot()
         state.apply(
@@ -76,5 +78,48 @@ enum FrameBenchmark {
       }
     }
     return state
+  }
+}
+
+extension FrameBenchmark {
+  /// Key-to-frame times of the dashboard's threshold explorer: each key's state update, the
+  /// whole frame rendered and its changed cells found, as the dashboard does per key.
+  struct KeyTimings {
+    var openMilliseconds: Double
+    var medianMilliseconds: Double
+    var percentile99Milliseconds: Double
+    var keyCount: Int
+  }
+
+  /// Opens the explorer on one evaluation of `sampleCount` random probabilities over
+  /// `classCount` classes, then presses a cycle of explorer keys `keyCount` times.
+  static func measureExplorerKeys(
+    sampleCount: Int, classCount: Int, keyCount: Int = 500, width: Int = 160, height: Int = 48
+  ) -> KeyTimings {
+    var state = makeState(classCount: classCount, sampleCount: sampleCount, epochs: 1)
+    let glyphs = GlyphSet(unicode: true)
+    let openStart = DispatchTime.now().uptimeNanoseconds
+    state.toggleExplorer()
+    var previous = DashboardView.render(state: state, width: width, height: height, glyphs: glyphs)
+    let openMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - openStart) / 1e6
+    let keys: [(inout DashboardState) -> Void] = [
+      { $0.moveThreshold(by: 0.01) }, { $0.moveThreshold(by: -0.001) }, { $0.jumpToScore(1) },
+      { $0.changeExplorerClass(by: 1) }, { $0.applyMaximumF1() }, { $0.jumpToScore(-1) },
+      { $0.applyMaximumYoudenJ() }, { $0.moveThreshold(by: 0.03) },
+    ]
+    var times: [Double] = []
+    for index in 0..<keyCount {
+      let start = DispatchTime.now().uptimeNanoseconds
+      keys[index % keys.count](&state)
+      let grid = DashboardView.render(state: state, width: width, height: height, glyphs: glyphs)
+      _ = grid.changedCells(since: previous)
+      previous = grid
+      times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    times.sort()
+    return KeyTimings(
+      openMilliseconds: openMilliseconds, medianMilliseconds: times[times.count / 2],
+      percentile99Milliseconds: times[min(times.count - 1, times.count * 99 / 100)],
+      keyCount: keyCount)
   }
 }

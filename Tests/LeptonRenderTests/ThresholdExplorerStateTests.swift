@@ -177,6 +177,7 @@ struct ThresholdExplorerStateTests {
     #expect(state.explorerSettings.threshold == 0.5)
     #expect(state.explorerSettings.classIndex == 0)
     #expect(state.explorerData == nil)
+    #expect(state.explorerCache.isEmpty)
   }
 
   @Test func renderingShowsMatrixAndMetrics() throws {
