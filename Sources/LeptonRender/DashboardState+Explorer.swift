@@ -96,6 +96,16 @@ extension DashboardState {
     }
   }
 
+  /// Returns (coverage, accuracy of kept samples) at thresholds 0, 0.01, ..., 1, leaving
+  /// out thresholds that keep no sample.
+  static func coverageAccuracyCurve(_ predictor: SelectivePredictor) -> [ChartPoint] {
+    (0...100).compactMap { step in
+      let result = predictor.result(atThreshold: Double(step) / 100)
+      guard !result.accuracy.isNaN, !result.coverage.isNaN else { return nil }
+      return ChartPoint(x: result.coverage, y: result.accuracy)
+    }
+  }
+
   /// Keeps the latest test evaluation for the explorer and drops data built on the
   /// previous one.
   mutating func storeTestEvaluation(_ evaluation: Evaluation) {

@@ -102,7 +102,11 @@ public struct DashboardState: Sendable {
   /// evaluation.
   public internal(set) var explorerCache: [Int: ExplorerData] = [:]
   /// The explorer's sorted top probabilities for selective prediction.
-  public internal(set) var selectivePredictor: SelectivePredictor?
+  public internal(set) var selectivePredictor: SelectivePredictor? {
+    didSet { selectiveCurve = selectivePredictor.map(Self.coverageAccuracyCurve) ?? [] }
+  }
+  /// Accuracy of the kept samples against coverage, at thresholds 0, 0.01, ..., 1.
+  public private(set) var selectiveCurve: [ChartPoint] = []
   /// Why the explorer has no data, such as invalid scores.
   public internal(set) var explorerFailure: String?
   /// Whether the step curves show the smoothed line over the raw one.

@@ -8,6 +8,8 @@ public struct ThresholdExplorerPanel: Sendable {
   public var settings: ExplorerSettings
   public var data: ExplorerData?
   public var selective: SelectivePredictor?
+  /// Accuracy of kept samples against coverage over thresholds, for selective mode.
+  public var selectiveCurve: [ChartPoint]
   public var failure: String?
   public var classNames: [String]
   /// Accuracy on every sample, shown beside the selective figures.
@@ -17,6 +19,7 @@ public struct ThresholdExplorerPanel: Sendable {
     settings = state.explorerSettings
     data = state.explorerData
     selective = state.selectivePredictor
+    selectiveCurve = state.selectiveCurve
     failure = state.explorerFailure
     classNames = state.classNames
     overallAccuracy = state.epochs.last?.test.accuracy
@@ -219,7 +222,23 @@ public struct ThresholdExplorerPanel: Sendable {
       grid.write(line, in: text, row: y, style: Style(foreground: role), glyphs: glyphs)
       y += 1
     }
+    // Accuracy against coverage, with the current threshold marked, then the kept matrix.
+    let (curveArea, matrixArea) = chart.splitLeft(min(chart.width / 3, 36))
+    var series = [
+      ChartSeries(name: "kept", points: selectiveCurve, role: .seriesRole(0), inLegend: false)
+    ]
+    if !result.accuracy.isNaN && !result.coverage.isNaN {
+      series.append(
+        ChartSeries(
+          name: "threshold", points: [ChartPoint(x: result.coverage, y: result.accuracy)],
+          role: .accent, kind: .markers, inLegend: false))
+    }
+    let lowest = selectiveCurve.map(\.y).min() ?? 0
+    LineChart(
+      series: series, xLabel: "coverage (y: accuracy)", xRange: 0...1,
+      yRange: min(lowest, 0.99)...1, showsLegend: false
+    ).draw(in: curveArea, on: &grid, glyphs: glyphs)
     ConfusionMatrixView(matrix: result.confusionMatrix, classNames: classNames, normalized: false)
-      .draw(in: chart, on: &grid, glyphs: glyphs)
+      .draw(in: matrixArea.splitLeft(1).rest, on: &grid, glyphs: glyphs)
   }
 }
