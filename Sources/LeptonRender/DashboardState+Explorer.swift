@@ -14,6 +14,8 @@ public struct ExplorerSettings: Sendable, Equatable {
   public var note: String?
   /// The text typed after `=`, or nil when no value is being typed.
   public var prompt: String?
+  /// Whether the explorer was opened before, so the first opening can pick the class.
+  public var openedBefore = false
 
   public init() {}
 }
@@ -115,8 +117,14 @@ extension DashboardState {
     refreshExplorer()
   }
 
+  /// Opens or closes the explorer. The first opening on a binary task shows class 1, the
+  /// positive class by scikit-learn's convention.
   public mutating func toggleExplorer() {
     explorerSettings.visible.toggle()
+    if explorerSettings.visible && !explorerSettings.openedBefore {
+      explorerSettings.openedBefore = true
+      if latestTestEvaluation?.classCount == 2 { explorerSettings.classIndex = 1 }
+    }
     refreshExplorer()
   }
 

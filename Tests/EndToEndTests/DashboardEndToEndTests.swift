@@ -98,6 +98,14 @@ final class DashboardEndToEndTests {
     try session.type("0.42")
     try session.sendKeys("Enter")
     try await session.waitFor(text: "vs rest at 0.420")
+    // At threshold 0 every sample is predicted positive: class 0 has 20 of the 200 test
+    // images, so the matrix reads 20 true and 180 false positives.
+    try session.sendKeys("=")
+    try session.type("0")
+    try session.sendKeys("Enter")
+    let allPositive = try await session.waitFor(text: "vs rest at 0.000")
+    #expect(allPositive.contains("TP     20 100.0%"), "\(allPositive)")
+    #expect(allPositive.contains("FP    180 100.0%"), "\(allPositive)")
     try session.sendKeys("]")
     try await session.waitFor(text: "Threshold explorer: 1 vs rest")
     try session.sendKeys("f")

@@ -170,6 +170,31 @@ struct ThresholdExplorerStateTests {
     #expect(data.classIndex == 2)
   }
 
+  @Test func binaryTaskOpensOnPositiveClass() throws {
+    var config = FakeRun.config
+    config.classNames = ["negative", "positive"]
+    var state = DashboardState()
+    state.apply(.runStarted(config))
+    state.apply(
+      .evaluated(
+        Evaluation(
+          epoch: 1, split: "test", classCount: 2, labels: [0, 1, 1, 0],
+          scores: [0.8, 0.2, 0.3, 0.7, 0.4, 0.6, 0.9, 0.1])))
+    state.toggleExplorer()
+    #expect(state.explorerSettings.classIndex == 1)
+    let data = try #require(state.explorerData)
+    #expect(data.explorer.positiveCount == 2)
+    // At 0.5 samples 1 and 2 (scores 0.7 and 0.6) are positive and both are class 1.
+    let counts = data.explorer.point(atThreshold: 0.5).counts
+    #expect(counts.truePositives == 2)
+    #expect(counts.falsePositives == 0)
+    state.toggleExplorer()
+    state.changeExplorerClass(by: 1)
+    state.toggleExplorer()
+    state.changeExplorerClass(by: 1)
+    #expect(state.explorerSettings.classIndex == 0, "later openings keep the chosen class")
+  }
+
   @Test func keysDoNothingWhileHidden() {
     var state = FakeRun.midRunState()
     state.moveThreshold(by: 0.1)
