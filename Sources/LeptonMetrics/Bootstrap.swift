@@ -46,14 +46,7 @@ public struct BootstrapIntervals: Sendable, Equatable {
     }
     try checkClassifierInput(
       labels: labels, scores: scores, classCount: classCount, minimumClassCount: 2)
-    let probabilities: [Double]
-    switch scoreKind {
-    case .probabilities:
-      try checkProbabilityRows(scores, classCount: classCount)
-      probabilities = scores.map { Double($0) }
-    case .logits:
-      probabilities = Softmax.unchecked(scores, classCount: classCount)
-    }
+    let probabilities = try probabilityRows(scores, classCount: classCount, kind: scoreKind)
     let resampler = Resampler(
       labels: labels.map { Int($0) }, probabilities: probabilities, classCount: classCount)
     let allOnce = [Int](repeating: 1, count: labels.count)

@@ -82,14 +82,7 @@ public struct CalibrationError: Sendable, Equatable {
   ) throws {
     guard binCount >= 1 else { throw MetricsError.invalidBinCount(binCount) }
     try checkClassifierInput(labels: labels, scores: scores, classCount: classCount)
-    let probabilities: [Double]
-    switch scoreKind {
-    case .probabilities:
-      try checkProbabilityRows(scores, classCount: classCount)
-      probabilities = scores.map { Double($0) }
-    case .logits:
-      probabilities = Softmax.unchecked(scores, classCount: classCount)
-    }
+    let probabilities = try probabilityRows(scores, classCount: classCount, kind: scoreKind)
     self.init(
       labels: labels, probabilities: probabilities, classCount: classCount, binCount: binCount)
   }

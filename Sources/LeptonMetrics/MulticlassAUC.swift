@@ -53,14 +53,7 @@ public struct MulticlassAUC: Sendable, Equatable {
   ) throws {
     try checkClassifierInput(
       labels: labels, scores: scores, classCount: classCount, minimumClassCount: 2)
-    let probabilities: [Double]
-    switch scoreKind {
-    case .probabilities:
-      try checkProbabilityRows(scores, classCount: classCount)
-      probabilities = scores.map { Double($0) }
-    case .logits:
-      probabilities = Softmax.unchecked(scores, classCount: classCount)
-    }
+    let probabilities = try probabilityRows(scores, classCount: classCount, kind: scoreKind)
     self.strategy = strategy
     switch strategy {
     case .oneVsRest:

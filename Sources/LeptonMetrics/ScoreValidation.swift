@@ -54,3 +54,17 @@ func checkMatrixSize(_ scoreCount: Int, sampleCount: Int, classCount: Int) throw
       name: "scores", expected: sampleCount * classCount, actual: scoreCount)
   }
 }
+
+/// Returns the scores as probabilities in `Double`: checked rows of probabilities as they
+/// are, or logits softmaxed row by row. The scores must already be finite.
+func probabilityRows<Score: BinaryFloatingPoint>(
+  _ scores: [Score], classCount: Int, kind: ScoreKind
+) throws -> [Double] {
+  switch kind {
+  case .probabilities:
+    try checkProbabilityRows(scores, classCount: classCount)
+    return scores.map { Double($0) }
+  case .logits:
+    return Softmax.unchecked(scores, classCount: classCount)
+  }
+}

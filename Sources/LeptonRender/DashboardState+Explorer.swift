@@ -303,6 +303,11 @@ extension DashboardState {
     guard let summary = epochs.first(where: { $0.epoch == epoch }) else { return }
     selectedEpoch = epoch == epochs.last?.epoch ? nil : epoch
     confusionMatrix = summary.test.confusionMatrix
+    showTestEvaluation(evaluation)
+  }
+
+  /// Computes the ROC curves of a test evaluation and hands it to the explorer.
+  mutating func showTestEvaluation(_ evaluation: Evaluation) {
     do {
       rocCurves = try Self.rocSeries(for: evaluation, classNames: classNames)
       rocFailure = nil

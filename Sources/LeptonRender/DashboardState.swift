@@ -169,14 +169,7 @@ public struct DashboardState: Sendable {
     case .evaluated(let evaluation):
       // The ROC panel shows the test set, so validation scores are not drawn.
       guard evaluation.split == "test" else { return }
-      storeTestEvaluation(evaluation)
-      do {
-        rocCurves = try Self.rocSeries(for: evaluation, classNames: classNames)
-        rocFailure = nil
-      } catch {
-        rocCurves = []
-        rocFailure = "ROC curves unavailable: \(error)"
-      }
+      showTestEvaluation(evaluation)
     case .epochEnded(let summary):
       applyEpoch(summary)
     case .runFinished(let summary):

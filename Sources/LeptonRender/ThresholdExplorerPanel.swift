@@ -77,7 +77,7 @@ public struct ThresholdExplorerPanel: Sendable {
     func metric(_ name: String, _ value: Double) -> String {
       "\(name) " + (value.isNaN ? "undefined" : NumberFormat.fixed(value, decimals: 4))
     }
-    var lines: [(String, ColorRole)] = [
+    let lines: [(String, ColorRole)] = [
       (
         "epoch \(data.epoch): \(positives) positive, \(negatives) negative samples",
         .muted
@@ -107,16 +107,7 @@ public struct ThresholdExplorerPanel: Sendable {
         ].joined(separator: "  "), .text
       ),
     ]
-    if let prompt = settings.prompt {
-      lines.append(("= \(prompt)_   Enter applies, Esc cancels", .accent))
-    } else if let note = settings.note {
-      lines.append((note, .accent))
-    }
-    var y = text.y
-    for (line, role) in lines where y < text.maxY {
-      grid.write(line, in: text, row: y, style: Style(foreground: role), glyphs: glyphs)
-      y += 1
-    }
+    var y = writeLines(lines, in: text, on: &grid, glyphs: glyphs)
     // The histogram takes 3 rows, after a blank row when there is room for one.
     if y + 4 <= text.maxY { y += 1 }
     if y + 3 <= text.maxY {
@@ -191,6 +182,26 @@ public struct ThresholdExplorerPanel: Sendable {
       x: rect.x + label, y: rect.y + 2, style: Style(foreground: .accent), clip: rect)
   }
 
+  /// Writes `lines`, then the value being typed or the last preset's note, from the top of
+  /// `rect`, and returns the row after the last one written.
+  @discardableResult
+  private func writeLines(
+    _ lines: [(String, ColorRole)], in rect: Rect, on grid: inout Grid, glyphs: GlyphSet
+  ) -> Int {
+    var all = lines
+    if let prompt = settings.prompt {
+      all.append(("= \(prompt)_   Enter applies, Esc cancels", .accent))
+    } else if let note = settings.note {
+      all.append((note, .accent))
+    }
+    var y = rect.y
+    for (line, role) in all where y < rect.maxY {
+      grid.write(line, in: rect, row: y, style: Style(foreground: role), glyphs: glyphs)
+      y += 1
+    }
+    return y
+  }
+
   // MARK: - Selective prediction
 
   private func drawSelective(
@@ -212,16 +223,7 @@ public struct ThresholdExplorerPanel: Sendable {
       lines.append(("accuracy of all samples \(NumberFormat.fixed(overall, decimals: 4))", .muted))
     }
     if let reason = result.accuracyUndefinedReason { lines.append((reason, .warning)) }
-    if let prompt = settings.prompt {
-      lines.append(("= \(prompt)_   Enter applies, Esc cancels", .accent))
-    } else if let note = settings.note {
-      lines.append((note, .accent))
-    }
-    var y = text.y
-    for (line, role) in lines where y < text.maxY {
-      grid.write(line, in: text, row: y, style: Style(foreground: role), glyphs: glyphs)
-      y += 1
-    }
+    writeLines(lines, in: text, on: &grid, glyphs: glyphs)
     // Accuracy against coverage, with the current threshold marked, then the kept matrix.
     let (curveArea, matrixArea) = chart.splitLeft(min(chart.width / 3, 36))
     var series = [
