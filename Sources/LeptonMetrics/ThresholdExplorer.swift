@@ -115,7 +115,9 @@ public struct ThresholdExplorer: Sendable {
     guard count > 0 else {
       let best = precisionSuffixMaximum[0]
       return .notFound(
-        reason: "no threshold reaches precision \(target); the maximum is \(best)")
+        reason:
+          "no threshold reaches precision \(target); the maximum is "
+          + String(format: "%.4f", best))
     }
     let index = count - 1
     return .found(threshold: ranking.thresholds[index], value: precisionSuffixMaximum[index])

@@ -278,11 +278,11 @@ extension DashboardState {
     if text.first == "p" {
       apply(
         data.explorer.lowestThreshold(precisionAtLeast: value),
-        label: "lowest threshold with precision >= \(text.dropFirst()): precision")
+        label: "lowest with precision >= \(text.dropFirst()):")
     } else {
       apply(
         data.explorer.highestThreshold(recallAtLeast: value),
-        label: "highest threshold with recall >= \(text.dropFirst()): recall")
+        label: "highest with recall >= \(text.dropFirst()):")
     }
   }
 

@@ -12,8 +12,10 @@ public struct ThresholdExplorerPanel: Sendable {
   public var selectiveCurve: [ChartPoint]
   public var failure: String?
   public var classNames: [String]
-  /// Accuracy on every sample, shown beside the selective figures.
+  /// Accuracy on every sample of the displayed epoch, shown beside the selective figures.
   public var overallAccuracy: Double?
+  /// The epoch whose scores the panel shows.
+  public var epoch: Int?
 
   public init(state: DashboardState) {
     settings = state.explorerSettings
@@ -22,14 +24,27 @@ public struct ThresholdExplorerPanel: Sendable {
     selectiveCurve = state.selectiveCurve
     failure = state.explorerFailure
     classNames = state.classNames
-    overallAccuracy = state.epochs.last?.test.accuracy
+    let displayed = state.displayedEpoch
+    overallAccuracy = state.epochs.first { $0.epoch == displayed }?.test.accuracy
+    epoch = displayed
   }
 
   /// The panel title, naming the class or the mode and the threshold.
   public var title: String {
-    let threshold = NumberFormat.fixed(settings.threshold, decimals: 3)
-    if settings.selective { return "Selective prediction, threshold \(threshold)" }
+    let threshold = Self.format(threshold: settings.threshold)
+    if settings.selective {
+      return "Selective prediction, threshold \(threshold)"
+        + (epoch.map { ", epoch \($0)" } ?? "")
+    }
     return "Threshold explorer: \(className(settings.classIndex)) vs rest at \(threshold)"
+  }
+
+  /// Formats a threshold with 3 decimals, or up to 6 when 3 would hide its value, such as a
+  /// distinct score reached with PageUp.
+  static func format(threshold: Double) -> String {
+    let short = NumberFormat.fixed(threshold, decimals: 3)
+    if let parsed = Double(short), abs(parsed - threshold) < 1e-9 { return short }
+    return NumberFormat.trimmed(threshold, maxDecimals: 6)
   }
 
   func className(_ index: Int) -> String {
@@ -190,7 +205,7 @@ public struct ThresholdExplorerPanel: Sendable {
   ) -> Int {
     var all = lines
     if let prompt = settings.prompt {
-      all.append(("= \(prompt)_   Enter applies, Esc cancels", .accent))
+      all.append(("= \(prompt)_  0 to 1, p0.9 or r0.8; Enter, Esc", .accent))
     } else if let note = settings.note {
       all.append((note, .accent))
     }

@@ -123,7 +123,9 @@ enum EvalCommand {
       lines.append(
         "  top-\(entry.k) accuracy \(value(entry.accuracy))"
           + (entry.tiedAtBoundaryCount > 0
-            ? " (\(entry.tiedAtBoundaryCount) samples tied at the boundary)" : ""))
+            ? " (\(entry.tiedAtBoundaryCount) "
+              + (entry.tiedAtBoundaryCount == 1 ? "sample" : "samples")
+              + " tied at the boundary)" : ""))
     }
     lines.append("  Matthews correlation \(value(extended.matthewsCorrelation))")
     lines.append(

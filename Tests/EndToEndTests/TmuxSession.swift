@@ -28,6 +28,8 @@ final class TmuxSession: @unchecked Sendable {
   }()
 
   static var isAvailable: Bool { executable != nil }
+  /// Seconds after which a session's command is stopped, longer than any test waits.
+  static let commandTimeLimitSeconds = 900
 
   /// Reason to show when tests are skipped.
   static let unavailableMessage = "tmux is not installed; skipping terminal end-to-end tests"
@@ -56,7 +58,8 @@ final class TmuxSession: @unchecked Sendable {
     for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
       arguments += ["-e", "\(name)=\(value)"]
     }
-    arguments.append(command)
+    // A test process that crashes leaves its server running, so the command ends itself.
+    arguments.append("timeout \(Self.commandTimeLimitSeconds) \(command)")
     try run(arguments)
   }
 

@@ -195,6 +195,23 @@ struct ThresholdExplorerStateTests {
     #expect(state.explorerSettings.classIndex == 0, "later openings keep the chosen class")
   }
 
+  @Test func thresholdTitleShowsHiddenDecimals() {
+    #expect(ThresholdExplorerPanel.format(threshold: 0.5) == "0.500")
+    #expect(ThresholdExplorerPanel.format(threshold: 0.529) == "0.529")
+    #expect(ThresholdExplorerPanel.format(threshold: 0.51134) == "0.51134")
+    #expect(ThresholdExplorerPanel.format(threshold: 0) == "0.000")
+  }
+
+  @Test func selectedEpochSetsOverallAccuracy() throws {
+    var state = explorerState()
+    state.toggleSelective()
+    state.selectEpoch(2, evaluation: FakeRun.evaluation(epoch: 2))
+    let panel = ThresholdExplorerPanel(state: state)
+    #expect(panel.epoch == 2)
+    #expect(panel.overallAccuracy == state.epochs[1].test.accuracy)
+    #expect(panel.title.hasSuffix(", epoch 2"))
+  }
+
   @Test func keysDoNothingWhileHidden() {
     var state = FakeRun.midRunState()
     state.moveThreshold(by: 0.1)
