@@ -21,6 +21,7 @@ let topLevelHelp = """
     bench     measure training and evaluation speed in images per second
     models    list model presets with their layers, shapes and parameter counts
     show      reopen a stored run in the dashboard, epoch by epoch
+    runs      list stored runs with their status and best metrics
     report    show one class's metrics at a decision threshold from a run's saved scores
     help      show this help
 
@@ -56,6 +57,8 @@ func runMain() -> Int32 {
       return try ModelsCommand.run(arguments: arguments)
     case "show":
       return try ShowCommand.run(arguments: arguments)
+    case "runs":
+      return try RunsCommand.run(arguments: arguments)
     case "report":
       return try ReportCommand.run(arguments: arguments)
     case "help", "--help", "-h":
@@ -66,13 +69,15 @@ func runMain() -> Int32 {
       case "bench": print(BenchCommand.help)
       case "models": print(ModelsCommand.grammar)
       case "show": print(ShowCommand.help)
+      case "runs": print(RunsCommand.help)
       case "report": print(ReportArguments.help)
       case nil: print(topLevelHelp)
       case let topic?:
         throw CommandLineError.unknownCommand(
           topic,
           suggestion: closestMatch(
-            to: topic, in: ["train", "evaluate", "eval", "bench", "models", "show", "report"]))
+            to: topic,
+            in: ["train", "evaluate", "eval", "bench", "models", "show", "runs", "report"]))
       }
       return ExitStatus.success
     case "--version":
@@ -83,7 +88,7 @@ func runMain() -> Int32 {
         command,
         suggestion: closestMatch(
           to: command,
-          in: ["train", "evaluate", "eval", "bench", "models", "show", "report", "help"]))
+          in: ["train", "evaluate", "eval", "bench", "models", "show", "runs", "report", "help"]))
     }
   } catch let error as CommandLineError {
     writeError(error.description)
