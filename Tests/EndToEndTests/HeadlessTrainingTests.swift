@@ -166,6 +166,33 @@ struct HeadlessTrainingTests {
     #expect(stored.records.last?.failure?.kind == .interrupted)
   }
 
+  @Test func killedRunReopensWithCompletedEpochs() throws {
+    let run = try LongRun()
+    defer { run.remove() }
+    let deadline = Date().addingTimeInterval(120)
+    var epochs = 0
+    while Date() < deadline && epochs < 2 {
+      epochs = run.eventsText().components(separatedBy: "\"type\":\"epochEnded\"").count - 1
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    #expect(epochs >= 2, "two epochs did not finish within 120 s")
+    // SIGKILL gives the process no chance to flush or mark the run.
+    kill(run.process.processIdentifier, SIGKILL)
+    run.process.waitUntilExit()
+    let stored = try run.read()
+    #expect(stored.epochs.count >= 2)
+    #expect(stored.status?.status == "running", "nothing could record the kill")
+
+    // The stored run reopens with every completed epoch and says it was cut short.
+    let id = stored.directory.id
+    let show = try LeptonProcess.run(["show", id, "--runs-dir", run.runs.path, "--headless"])
+    #expect(show.status == 0, "stderr: \(show.standardError)")
+    #expect(show.standardOutput.contains("\(stored.epochs.count) epochs completed"))
+    #expect(show.standardOutput.contains("    2 "))
+    let list = try LeptonProcess.run(["runs", "--runs-dir", run.runs.path])
+    #expect(list.standardOutput.contains(id))
+  }
+
   @Test func closedOutputStopsRunCleanly() throws {
     let run = try LongRun()
     defer { run.remove() }
