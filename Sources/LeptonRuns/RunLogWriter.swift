@@ -51,7 +51,10 @@ public final class RunLogWriter: TrainingObserver, @unchecked Sendable {
       record.type = "runStarted"
       record.config = config
       self.config = config
-      writeStatus(RunStatus(config: config, status: "running", completedEpochs: 0))
+      writeStatus(
+        RunStatus(
+          config: config, status: "running", completedEpochs: 0,
+          processID: ProcessInfo.processInfo.processIdentifier))
       flushNow = true
     case .batchEnded(let progress):
       record.type = "batchEnded"
@@ -160,4 +163,24 @@ public struct RunStatus: Codable, Sendable, Equatable {
   /// `running`, `finished`, `interrupted` or `failed`.
   public var status: String
   public var completedEpochs: Int
+  /// The training process while the run is `running`, nil in logs that predate it.
+  public var processID: Int32?
+
+  public init(config: RunConfig, status: String, completedEpochs: Int, processID: Int32? = nil) {
+    self.config = config
+    self.status = status
+    self.completedEpochs = completedEpochs
+    self.processID = processID
+  }
+
+  /// The status with a `running` run whose process is gone on this machine, such as one
+  /// killed with SIGKILL, reported as `interrupted`.
+  ///
+  /// NOTE: A process ID can be reused after its process ends, so a run killed long ago can
+  /// still read as `running` when another process took its ID.
+  public var effectiveStatus: String {
+    guard status == "running", let processID, processID > 0 else { return status }
+    if kill(processID, 0) == 0 || errno == EPERM { return status }
+    return "interrupted"
+  }
 }

@@ -120,7 +120,7 @@ enum RunsCommand {
     return Row(
       id: id, model: config?.model ?? "", data: config?.dataset ?? "",
       started: config?.startedAt ?? "", epochs: run.status?.completedEpochs ?? epochs.count,
-      status: run.status?.status ?? "running", accuracy: best { $0.test.accuracy },
+      status: run.status?.effectiveStatus ?? "running", accuracy: best { $0.test.accuracy },
       f1: best { $0.test.macro.f1 }, auc: best { $0.test.macro.auc },
       problem: run.skippedLines.isEmpty ? nil : "\(run.skippedLines.count) malformed lines")
   }

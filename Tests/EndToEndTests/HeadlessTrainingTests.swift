@@ -182,6 +182,7 @@ struct HeadlessTrainingTests {
     let stored = try run.read()
     #expect(stored.epochs.count >= 2)
     #expect(stored.status?.status == "running", "nothing could record the kill")
+    #expect(stored.status?.effectiveStatus == "interrupted", "the process is gone")
 
     // The stored run reopens with every completed epoch and says it was cut short.
     let id = stored.directory.id
@@ -190,7 +191,8 @@ struct HeadlessTrainingTests {
     #expect(show.standardOutput.contains("\(stored.epochs.count) epochs completed"))
     #expect(show.standardOutput.contains("    2 "))
     let list = try LeptonProcess.run(["runs", "--runs-dir", run.runs.path])
-    #expect(list.standardOutput.contains(id))
+    let row = list.standardOutput.split(separator: "\n").first { $0.hasPrefix(id) }
+    #expect(row?.contains(" interrupted ") == true, "\(list.standardOutput)")
   }
 
   @Test func closedOutputStopsRunCleanly() throws {
