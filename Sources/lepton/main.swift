@@ -22,6 +22,7 @@ let topLevelHelp = """
     models    list model presets with their layers, shapes and parameter counts
     show      reopen a stored run in the dashboard, epoch by epoch
     runs      list stored runs with their status and best metrics
+    watch     follow a run that another program writes, or events on standard input
     report    show one class's metrics at a decision threshold from a run's saved scores
     help      show this help
 
@@ -59,6 +60,8 @@ func runMain() -> Int32 {
       return try ShowCommand.run(arguments: arguments)
     case "runs":
       return try RunsCommand.run(arguments: arguments)
+    case "watch":
+      return try WatchCommand.run(arguments: arguments)
     case "report":
       return try ReportCommand.run(arguments: arguments)
     case "help", "--help", "-h":
@@ -70,6 +73,7 @@ func runMain() -> Int32 {
       case "models": print(ModelsCommand.grammar)
       case "show": print(ShowCommand.help)
       case "runs": print(RunsCommand.help)
+      case "watch": print(WatchCommand.help)
       case "report": print(ReportArguments.help)
       case nil: print(topLevelHelp)
       case let topic?:
@@ -77,7 +81,8 @@ func runMain() -> Int32 {
           topic,
           suggestion: closestMatch(
             to: topic,
-            in: ["train", "evaluate", "eval", "bench", "models", "show", "runs", "report"]))
+            in: ["train", "evaluate", "eval", "bench", "models", "show", "runs", "watch", "report"])
+        )
       }
       return ExitStatus.success
     case "--version":
@@ -88,7 +93,10 @@ func runMain() -> Int32 {
         command,
         suggestion: closestMatch(
           to: command,
-          in: ["train", "evaluate", "eval", "bench", "models", "show", "runs", "report", "help"]))
+          in: [
+            "train", "evaluate", "eval", "bench", "models", "show", "runs", "watch", "report",
+            "help",
+          ]))
     }
   } catch let error as CommandLineError {
     writeError(error.description)

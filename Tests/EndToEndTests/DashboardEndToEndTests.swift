@@ -214,6 +214,30 @@ final class DashboardEndToEndTests {
     expectTerminalRestored(screen)
   }
 
+  @Test func watchShowsFollowedRunAndQuitsAtOnce() async throws {
+    let data = workDirectory.appendingPathComponent("data").path
+    let runs = workDirectory.appendingPathComponent("runs").path
+    let trained = try LeptonProcess.run([
+      "train", "--data", data, "--runs-dir", runs, "--epochs", "1", "--limit", "300",
+      "--headless",
+    ])
+    #expect(trained.status == 0, "stderr: \(trained.standardError)")
+    let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs).first)
+    let binary = try LeptonProcess.executable.path
+    let session = try TmuxSession(
+      width: 120, height: 35,
+      command: "sh -c '\(binary) watch \(runs)/\(id); echo exit=$?; stty -a; "
+        + "echo modes-printed; sleep 30'",
+      environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
+    defer { session.kill() }
+    try await session.waitFor(text: "FINISHED", timeout: .seconds(60))
+    try await session.waitFor(text: "(counts, epoch 1)")
+    try session.sendKeys("q")
+    let screen = try await session.waitFor(text: "modes-printed", timeout: .seconds(10))
+    #expect(screen.contains("exit=0"))
+    expectTerminalRestored(screen)
+  }
+
   @Test func resizeSwitchesToTooSmallAndBack() async throws {
     let session = try startSession("--epochs 100")
     defer { session.kill() }

@@ -38,9 +38,10 @@ struct LeptonProcess {
   }
 
   /// Starts lepton with `arguments` and an environment without a terminal.
-  static func start(_ arguments: [String], environment extra: [String: String] = [:]) throws
-    -> (Process, Pipe, Pipe)
-  {
+  static func start(
+    _ arguments: [String], environment extra: [String: String] = [:],
+    standardInput: String? = nil
+  ) throws -> (Process, Pipe, Pipe) {
     let process = Process()
     process.executableURL = try executable
     process.arguments = arguments
@@ -52,8 +53,13 @@ struct LeptonProcess {
     let error = Pipe()
     process.standardOutput = output
     process.standardError = error
-    process.standardInput = FileHandle.nullDevice
+    let input = Pipe()
+    process.standardInput = standardInput == nil ? FileHandle.nullDevice : input
     try process.run()
+    if let standardInput {
+      input.fileHandleForWriting.write(Data(standardInput.utf8))
+      try input.fileHandleForWriting.close()
+    }
     return (process, output, error)
   }
 

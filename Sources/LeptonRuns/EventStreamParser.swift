@@ -1,0 +1,66 @@
+import Foundation
+import LeptonEngine
+
+/// Turns event-log bytes that arrive in pieces, from a file another program appends to or
+/// from standard input, into training events.
+///
+/// A line is decoded once its newline arrives. Malformed lines and lines of a newer schema
+/// are counted in `skippedLines` and skipped. `evaluated` records load their scores from
+/// `directory`; without one, or when the files cannot be read, they are skipped too.
+public struct EventStreamParser {
+  public let directory: RunDirectory?
+  /// Lines that were not valid event records.
+  public private(set) var skippedLines = 0
+  /// `evaluated` records whose scores could not be loaded.
+  public private(set) var skippedEvaluations = 0
+  private var pending = Data()
+  private let decoder = EventCoding.makeDecoder()
+
+  public init(directory: RunDirectory?) {
+    self.directory = directory
+  }
+
+  /// Adds bytes and returns the events of every line they complete.
+  public mutating func feed(_ data: Data) -> [TrainingEvent] {
+    pending.append(data)
+    guard let lastNewline = pending.lastIndex(of: 0x0A) else { return [] }
+    let complete = pending[pending.startIndex..<lastNewline]
+    pending = Data(pending[(lastNewline + 1)...])
+    var events: [TrainingEvent] = []
+    for line in complete.split(separator: 0x0A) where !line.isEmpty {
+      guard let record = try? decoder.decode(EventRecord.self, from: Data(line)),
+        record.schema <= EventRecord.schemaVersion
+      else {
+        skippedLines += 1
+        continue
+      }
+      if let event = event(from: record) { events.append(event) }
+    }
+    return events
+  }
+
+  /// Decodes what is left without a final newline, as at the end of the input.
+  public mutating func finish() -> [TrainingEvent] {
+    guard !pending.isEmpty else { return [] }
+    return feed(Data([0x0A]))
+  }
+
+  private mutating func event(from record: EventRecord) -> TrainingEvent? {
+    if let config = record.config, record.type == "runStarted" { return .runStarted(config) }
+    if let batch = record.batch { return .batchEnded(batch) }
+    if let reference = record.evaluation {
+      guard let directory,
+        let evaluation = try? RunLogReader.loadEvaluation(reference, in: directory)
+      else {
+        skippedEvaluations += 1
+        return nil
+      }
+      return .evaluated(evaluation)
+    }
+    if let epoch = record.epoch { return .epochEnded(epoch) }
+    if let summary = record.summary { return .runFinished(summary) }
+    if let failure = record.failure { return .runFailed(failure) }
+    skippedLines += 1
+    return nil
+  }
+}

@@ -1,0 +1,223 @@
+import Foundation
+import LeptonEngine
+import LeptonRuns
+import LeptonTUI
+
+/// `lepton watch`: follows an event log that another program writes, from a run directory,
+/// a log file or standard input, in the dashboard or as text.
+enum WatchCommand {
+  static let help = """
+    Usage: lepton watch PATH|- [options]
+
+    Follows a run that another program is writing: PATH is a run directory or
+    its events.jsonl, and - reads events from standard input, so that
+    'ssh host tail -f runs/ID/events.jsonl | lepton watch -' works. The
+    dashboard shows the events as they arrive; malformed lines are counted
+    and skipped. Scores (.npy) are read from the run directory, so standard
+    input gives no confusion matrix or ROC curves.
+
+    Options:
+      --headless          print text progress even on a terminal
+      --theme NAME|PATH   colour theme for the dashboard (default: default)
+      -h, --help          show this help
+
+    The view stays until q, or for text until the log reports the end of the
+    run or standard input ends. Exit status: 0 on success, 1 when PATH
+    cannot be read, 2 for a command-line mistake.
+    """
+
+  /// How often a followed file is checked for new lines.
+  static let pollInterval: TimeInterval = 0.2
+
+  static func run(arguments: [String]) throws -> Int32 {
+    var source: String?
+    var headless = false
+    var themeName: String?
+    var parser = OptionParser(
+      command: "watch", arguments: arguments, valueOptions: ["--theme"],
+      flagOptions: ["--headless"])
+    while let token = try parser.next() {
+      switch token {
+      case .positional(let argument):
+        guard source == nil else {
+          throw CommandLineError.unexpectedArgument(argument, command: "watch")
+        }
+        source = argument
+      case .option(let name, let value):
+        switch name {
+        case "--help", "-h":
+          print(help)
+          return ExitStatus.success
+        case "--headless": headless = true
+        case "--theme":
+          themeName = try parseString(value, option: name, expected: "a theme name or path")
+        default: throw CommandLineError.unknownOption(name, command: "watch", suggestion: nil)
+        }
+      }
+    }
+    // A lone "-" reaches here as an option name, so it is accepted in both forms.
+    guard let source = source ?? (arguments.contains("-") ? "-" : nil) else {
+      throw CommandLineError.invalidValue(
+        option: "PATH", value: "", expected: "a run directory, an events.jsonl file or -")
+    }
+    let theme: ParsedTheme
+    do {
+      theme = try ThemeLoader.load(nameOrPath: themeName)
+    } catch {
+      writeError("invalid value for --theme: \(error)")
+      return ExitStatus.usage
+    }
+
+    let input: EventInput
+    do {
+      input = try EventInput(source: source)
+    } catch let error as EventInput.OpenError {
+      writeError(error.description)
+      return ExitStatus.failure
+    }
+    let control = TrainingControl()
+    let decision = TerminalSupport.shouldUseHeadless(forceHeadless: headless || source == "-")
+    if !decision.headless {
+      var options = DashboardApp.Options()
+      // Nothing needs to stop, so q leaves at once.
+      options.stopGracePeriod = .zero
+      if let app = try? DashboardApp(theme: theme.theme, options: options) {
+        let follower = input.follow(into: app.observer, control: control)
+        let outcome = app.run(control: control)
+        control.requestStop(reason: "the viewer closed")
+        follower.cancel()
+        if case .signal(_, let number) = outcome.reason { return 128 + number }
+        return ExitStatus.success
+      }
+      writeError("the terminal could not be opened. Falling back to text output.")
+    }
+    let printer = HeadlessPrinter(control: control)
+    let follower = input.follow(into: printer, control: control)
+    follower.wait()
+    if follower.skippedLines > 0 {
+      writeError("skipped \(follower.skippedLines) malformed line(s) of \(input.name)")
+    }
+    if !follower.sawEnd {
+      writeError("\(input.name) ended without reporting the end of the run.")
+    }
+    return ExitStatus.success
+  }
+}
+
+/// Where `lepton watch` reads events from.
+struct EventInput {
+  struct OpenError: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  /// The log file, or nil for standard input.
+  let path: String?
+  let directory: RunDirectory?
+  var name: String { path ?? "standard input" }
+
+  init(source: String) throws {
+    guard source != "-" else {
+      path = nil
+      directory = nil
+      return
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
+      throw OpenError(
+        description:
+          "\(source): not found. Pass a run directory, its events.jsonl, or - for standard input.")
+    }
+    if isDirectory.boolValue {
+      let run = RunDirectory(path: source)
+      path = run.eventsPath
+      directory = run
+    } else {
+      path = source
+      directory = RunDirectory(path: (source as NSString).deletingLastPathComponent)
+    }
+  }
+
+  /// Starts a thread that feeds every event to `observer` until the input ends, the run
+  /// reports its end on standard input, or `control` requests a stop.
+  func follow(into observer: any TrainingObserver, control: TrainingControl) -> Follower {
+    let follower = Follower()
+    let path = path
+    let directory = directory
+    let thread = Thread {
+      var parser = EventStreamParser(directory: directory)
+      func deliver(_ events: [TrainingEvent]) {
+        for event in events {
+          observer.trainer(didEmit: event)
+          switch event {
+          case .runFinished, .runFailed: follower.markEnd()
+          default: break
+          }
+        }
+        follower.setSkipped(parser.skippedLines)
+      }
+      if let path {
+        // A file may still be created, and it grows while the other program trains.
+        var handle = FileHandle(forReadingAtPath: path)
+        while control.stopRequest == nil && !follower.isCancelled {
+          if handle == nil { handle = FileHandle(forReadingAtPath: path) }
+          let data = handle?.readData(ofLength: 1 << 20) ?? Data()
+          if data.isEmpty {
+            if follower.sawEnd { break }
+            Thread.sleep(forTimeInterval: WatchCommand.pollInterval)
+          } else {
+            deliver(parser.feed(data))
+          }
+        }
+        deliver(parser.finish())
+      } else {
+        while control.stopRequest == nil && !follower.isCancelled {
+          let data = FileHandle.standardInput.availableData
+          if data.isEmpty { break }
+          deliver(parser.feed(data))
+        }
+        deliver(parser.finish())
+      }
+      follower.markDone()
+    }
+    thread.name = "lepton-watch"
+    thread.start()
+    return follower
+  }
+}
+
+/// The state of a following thread, shared with the command's thread.
+final class Follower: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var done = false
+  private var cancelled = false
+  private var ended = false
+  private var skipped = 0
+
+  var isCancelled: Bool { locked { cancelled } }
+  var sawEnd: Bool { locked { ended } }
+  var skippedLines: Int { locked { skipped } }
+
+  func cancel() { locked { cancelled = true } }
+  func markEnd() { locked { ended = true } }
+  func setSkipped(_ count: Int) { locked { skipped = count } }
+
+  func markDone() {
+    condition.lock()
+    done = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// Blocks until the following thread stops.
+  func wait() {
+    condition.lock()
+    while !done { condition.wait() }
+    condition.unlock()
+  }
+
+  private func locked<Value>(_ body: () -> Value) -> Value {
+    condition.lock()
+    defer { condition.unlock() }
+    return body()
+  }
+}
