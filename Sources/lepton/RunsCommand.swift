@@ -35,7 +35,7 @@ enum RunsCommand {
     var accuracy: Double?
     var f1: Double?
     var auc: Double?
-    /// Why the run could not be read, when it could not.
+    /// The reason the run could not be read, or nil.
     var problem: String?
   }
 
@@ -102,7 +102,7 @@ enum RunsCommand {
     return ExitStatus.success
   }
 
-  /// Reads one run; a run without a readable log becomes a row that says why.
+  /// Reads one run. A run without a readable log becomes a row with the reason.
   static func row(for path: String, id: String) -> Row? {
     let run: StoredRun
     do {

@@ -114,7 +114,7 @@ enum ShowCommand {
     return (runsDirectory as NSString).appendingPathComponent(argument)
   }
 
-  /// The test-set score files of each epoch.
+  /// Returns the test-set score files of each epoch.
   static func testEvaluations(of run: StoredRun) -> [Int: EvaluationReference] {
     var references: [Int: EvaluationReference] = [:]
     for record in run.records {

@@ -104,7 +104,7 @@ enum WatchCommand {
   }
 }
 
-/// Where `lepton watch` reads events from.
+/// The source of `lepton watch`: a log file or standard input.
 struct EventInput {
   struct OpenError: Error, CustomStringConvertible {
     var description: String
