@@ -40,6 +40,15 @@ struct McNemarTests {
     expectClose(approximate.pValue, 0.01639507184919225, tolerance: 1e-14, "chi-squared p-value")
   }
 
+  @Test("equal counts above exact limit")
+  func equalLargeCounts() {
+    // (|30 - 30| - 1)² / 60 = 1 / 60, and scipy.stats.chi2.sf(1 / 60, 1).
+    let test = McNemarTest(onlyACorrectCount: 30, onlyBCorrectCount: 30)
+    #expect(test.method == .chiSquaredContinuityCorrected)
+    expectClose(test.statistic, 1 / 60.0, tolerance: 1e-15, "statistic")
+    expectClose(test.pValue, 0.897278961260083, tolerance: 1e-14, "p-value")
+  }
+
   @Test("exact cases against scipy")
   func exactCases() {
     // (b, c, scipy.stats.binomtest(min(b, c), b + c).pvalue), scipy 1.17.1.
