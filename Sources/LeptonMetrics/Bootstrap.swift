@@ -120,30 +120,11 @@ private struct Resampler {
   /// Computes the three statistics of the resample that contains sample i
   /// `multiplicities[i]` times.
   func statistics(multiplicities: [Int]) -> (accuracy: Double, macroF1: Double, macroAUC: Double) {
-    var truePositives = [Int](repeating: 0, count: classCount)
-    var trueCounts = [Int](repeating: 0, count: classCount)
-    var predictedCounts = [Int](repeating: 0, count: classCount)
-    var sampleCount = 0
-    for (index, count) in multiplicities.enumerated() where count > 0 {
-      sampleCount += count
-      trueCounts[labels[index]] += count
-      predictedCounts[predictions[index]] += count
-      if labels[index] == predictions[index] { truePositives[labels[index]] += count }
-    }
-    guard sampleCount > 0 else { return (.nan, .nan, .nan) }
-
-    // F1 = 2TP / (2TP + FP + FN) = 2TP / (true count + predicted count),
-    // over the classes seen in either, where that sum is positive.
-    var f1Sum = 0.0
-    var presentCount = 0
-    for classIndex in 0..<classCount {
-      let denominator = trueCounts[classIndex] + predictedCounts[classIndex]
-      guard denominator > 0 else { continue }
-      f1Sum += 2 * Double(truePositives[classIndex]) / Double(denominator)
-      presentCount += 1
-    }
-    let accuracy = Double(truePositives.reduce(0, +)) / Double(sampleCount)
-    return (accuracy, f1Sum / Double(presentCount), macroAUC(multiplicities: multiplicities))
+    let counted = accuracyAndMacroF1(
+      labels: labels, predictions: predictions, classCount: classCount,
+      multiplicities: multiplicities)
+    guard !counted.accuracy.isNaN else { return (.nan, .nan, .nan) }
+    return (counted.accuracy, counted.macroF1, macroAUC(multiplicities: multiplicities))
   }
 
   /// Mean AUC over `aucClasses`, or NaN when one of them lacks positive or
@@ -190,4 +171,37 @@ private struct Resampler {
     guard positivesAbove > 0, negativeCount > 0 else { return .nan }
     return Double(doubledWins) / (2 * Double(positivesAbove) * Double(negativeCount))
   }
+}
+
+// MARK: - Accuracy and macro F1 of a resample
+
+/// Computes accuracy and macro F1 of the resample that contains sample i
+/// `multiplicities[i]` times, or NaN for both when the resample is empty.
+func accuracyAndMacroF1(
+  labels: [Int], predictions: [Int], classCount: Int, multiplicities: [Int]
+) -> (accuracy: Double, macroF1: Double) {
+  var truePositives = [Int](repeating: 0, count: classCount)
+  var trueCounts = [Int](repeating: 0, count: classCount)
+  var predictedCounts = [Int](repeating: 0, count: classCount)
+  var sampleCount = 0
+  for (index, count) in multiplicities.enumerated() where count > 0 {
+    sampleCount += count
+    trueCounts[labels[index]] += count
+    predictedCounts[predictions[index]] += count
+    if labels[index] == predictions[index] { truePositives[labels[index]] += count }
+  }
+  guard sampleCount > 0 else { return (.nan, .nan) }
+
+  // F1 = 2TP / (2TP + FP + FN) = 2TP / (true count + predicted count),
+  // over the classes seen in either, where that sum is positive.
+  var f1Sum = 0.0
+  var presentCount = 0
+  for classIndex in 0..<classCount {
+    let denominator = trueCounts[classIndex] + predictedCounts[classIndex]
+    guard denominator > 0 else { continue }
+    f1Sum += 2 * Double(truePositives[classIndex]) / Double(denominator)
+    presentCount += 1
+  }
+  let accuracy = Double(truePositives.reduce(0, +)) / Double(sampleCount)
+  return (accuracy, f1Sum / Double(presentCount))
 }

@@ -40,6 +40,11 @@ public enum MetricsError: Error, Equatable, Sendable, CustomStringConvertible {
   /// A batch with sample ids when earlier batches of the epoch had none, or
   /// the reverse.
   case inconsistentSampleIDs(batchHasIDs: Bool)
+  /// Two evaluations to compare whose test sets have different sample counts.
+  case testSetSizeMismatch(countA: Int, countB: Int)
+  /// Two evaluations to compare whose test labels differ, at the first
+  /// index where they do.
+  case testSetLabelMismatch(index: Int, labelA: Int, labelB: Int)
   /// An error in one batch, counted from 1, of an accumulated epoch.
   indirect case inBatch(Int, MetricsError)
 
@@ -102,6 +107,13 @@ public enum MetricsError: Error, Equatable, Sendable, CustomStringConvertible {
         ? "this batch has sample ids but earlier batches of this epoch had none"
         : "this batch has no sample ids but earlier batches of this epoch had them"
       return "\(mismatch); pass sample ids with every batch or with none"
+    case .testSetSizeMismatch(let countA, let countB):
+      return "model A was evaluated on \(countA) samples but model B on \(countB); "
+        + "a paired comparison needs both models evaluated on the same test set"
+    case .testSetLabelMismatch(let index, let labelA, let labelB):
+      return "test labels differ first at index \(index) (\(labelA) for model A, "
+        + "\(labelB) for model B); a paired comparison needs both models evaluated "
+        + "on the same test set in the same order"
     case .inBatch(let batch, let error):
       return "batch \(batch): \(error)"
     }

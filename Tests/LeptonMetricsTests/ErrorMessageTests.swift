@@ -74,6 +74,16 @@ struct ErrorMessageTests {
       "batch 3: row 1 sums to 2.6, not 1 (tolerance 1e-5); "
         + "pass probabilities or declare the scores as logits"
     ),
+    (
+      .testSetSizeMismatch(countA: 10000, countB: 9984),
+      "model A was evaluated on 10000 samples but model B on 9984; "
+        + "a paired comparison needs both models evaluated on the same test set"
+    ),
+    (
+      .testSetLabelMismatch(index: 17, labelA: 3, labelB: 5),
+      "test labels differ first at index 17 (3 for model A, 5 for model B); "
+        + "a paired comparison needs both models evaluated on the same test set in the same order"
+    ),
   ]
 
   @Test("messages word for word")
