@@ -23,6 +23,7 @@ let topLevelHelp = """
     show      reopen a stored run in the dashboard, epoch by epoch
     runs      list stored runs with their status and best metrics
     watch     follow a run that another program writes, or events on standard input
+    compare   compare runs' last epochs: metrics, McNemar's test, bootstrap intervals
     report    show one class's metrics at a decision threshold from a run's saved scores
     help      show this help
 
@@ -62,6 +63,8 @@ func runMain() -> Int32 {
       return try RunsCommand.run(arguments: arguments)
     case "watch":
       return try WatchCommand.run(arguments: arguments)
+    case "compare":
+      return try CompareCommand.run(arguments: arguments)
     case "report":
       return try ReportCommand.run(arguments: arguments)
     case "help", "--help", "-h":
@@ -74,6 +77,7 @@ func runMain() -> Int32 {
       case "show": print(ShowCommand.help)
       case "runs": print(RunsCommand.help)
       case "watch": print(WatchCommand.help)
+      case "compare": print(CompareCommand.help)
       case "report": print(ReportArguments.help)
       case nil: print(topLevelHelp)
       case let topic?:
@@ -81,7 +85,10 @@ func runMain() -> Int32 {
           topic,
           suggestion: closestMatch(
             to: topic,
-            in: ["train", "evaluate", "eval", "bench", "models", "show", "runs", "watch", "report"])
+            in: [
+              "train", "evaluate", "eval", "bench", "models", "show", "runs", "watch", "compare",
+              "report",
+            ])
         )
       }
       return ExitStatus.success

@@ -1,0 +1,239 @@
+import Foundation
+import LeptonEngine
+import LeptonMetrics
+import LeptonRuns
+
+/// `lepton compare`: the last epochs of two or more stored runs side by side as text, with
+/// McNemar's test and paired bootstrap intervals against the first run.
+enum CompareCommand {
+  static let help = """
+    Usage: lepton compare RUN RUN [RUN...] [options]
+
+    Compares the last completed epoch of each run on the shared test set: a
+    table of test metrics with one column per run, the best value marked with
+    * and the change against the first run; per-class F1 with changes;
+    McNemar's test (exact binomial when fewer than 25 samples differ) and
+    paired bootstrap 95% intervals for the accuracy and macro-F1 differences
+    against the first run; and the configuration fields that differ. Runs
+    evaluated on different test sets are refused.
+
+    Options:
+      --runs-dir DIR   directory of run ids (default runs)
+      --seed N         seed of the bootstrap resamples (default 0)
+      -h, --help       show this help
+
+    Exit status: 0 on success, 1 for a missing run or different test sets, 2
+    for a command-line mistake.
+    """
+
+  /// One run's last epoch with its test predictions.
+  struct Compared {
+    var id: String
+    var config: RunConfig?
+    var summary: EpochSummary
+    var labels: [Int32]
+    var predictions: [Int32]
+  }
+
+  static func run(arguments: [String]) throws -> Int32 {
+    var runArguments: [String] = []
+    var runsDirectory = "runs"
+    var seed: UInt64 = 0
+    var parser = OptionParser(
+      command: "compare", arguments: arguments, valueOptions: ["--runs-dir", "--seed"],
+      flagOptions: [])
+    while let token = try parser.next() {
+      switch token {
+      case .positional(let argument): runArguments.append(argument)
+      case .option(let name, let value):
+        switch name {
+        case "--help", "-h":
+          print(help)
+          return ExitStatus.success
+        case "--runs-dir":
+          runsDirectory = try parseString(value, option: name, expected: "a directory")
+        case "--seed": seed = UInt64(try parseInteger(value, option: name, range: 0...Int.max))
+        default: throw CommandLineError.unknownOption(name, command: "compare", suggestion: nil)
+        }
+      }
+    }
+    guard runArguments.count >= 2 else {
+      throw CommandLineError.invalidValue(
+        option: "RUN", value: runArguments.joined(separator: " "),
+        expected: "at least two runs, such as 'lepton compare RUN_A RUN_B'")
+    }
+    var runs: [Compared] = []
+    for argument in runArguments {
+      let path = ShowCommand.resolve(argument, runsDirectory: runsDirectory)
+      let stored = try RunLogReader.read(directory: path)
+      guard let compared = try lastEpoch(of: stored) else {
+        writeError("\(path): the run has no completed epoch with stored test scores to compare.")
+        return ExitStatus.failure
+      }
+      runs.append(compared)
+    }
+
+    let first = runs[0]
+    for other in runs.dropFirst() {
+      do {
+        try PairedComparison.checkSameTestSet(labelsA: first.labels, labelsB: other.labels)
+      } catch {
+        writeError("\(first.id) and \(other.id): \(error)")
+        return ExitStatus.failure
+      }
+    }
+    for (index, run) in runs.enumerated() {
+      print(
+        "\(letter(index))  \(run.id): \(run.config?.model ?? "unknown model"), "
+          + "epoch \(run.summary.epoch)")
+    }
+    print("")
+    print(metricTable(runs))
+
+    print("")
+    print(perClassTable(runs))
+    print("")
+    print(try statistics(runs, seed: seed))
+    let differences = configurationDifferences(runs)
+    print("")
+    print(differences.isEmpty ? "Configuration: no differences" : differences)
+    return ExitStatus.success
+  }
+
+  /// Returns the run's last epoch that has test scores on disk, with argmax predictions.
+  static func lastEpoch(of run: StoredRun) throws -> Compared? {
+    let references = ShowCommand.testEvaluations(of: run)
+    for summary in run.epochs.reversed() {
+      guard let reference = references[summary.epoch] else { continue }
+      let evaluation = try RunLogReader.loadEvaluation(reference, in: run.directory)
+      let classes = evaluation.classCount
+      let predictions = (0..<evaluation.sampleCount).map { row -> Int32 in
+        let scores = evaluation.scores[(row * classes)..<((row + 1) * classes)]
+        let best = scores.indices.max { scores[$0] < scores[$1] } ?? row * classes
+        return Int32(best - row * classes)
+      }
+      return Compared(
+        id: run.directory.id, config: run.config, summary: summary, labels: evaluation.labels,
+        predictions: predictions)
+    }
+    return nil
+  }
+
+  /// Formats rows of cells as aligned columns, the first left-aligned and the rest right.
+  static func columns(_ rows: [[String]]) -> String {
+    let count = rows.map(\.count).max() ?? 0
+    let widths = (0..<count).map { index in
+      rows.map { index < $0.count ? $0[index].count : 0 }.max() ?? 0
+    }
+    return rows.map { row in
+      row.enumerated().map { index, cell in
+        let pad = String(repeating: " ", count: widths[index] - cell.count)
+        return index == 0 ? cell + pad : pad + cell
+      }.joined(separator: "  ")
+    }.joined(separator: "\n")
+  }
+
+  /// Returns the column name of run `index`: A, B, C and so on.
+  static func letter(_ index: Int) -> String {
+    index < 26 ? String(UnicodeScalar(UInt8(65 + index))) : "R\(index + 1)"
+  }
+
+  private static func format(_ value: Double) -> String {
+    value.isNaN ? "undefined" : String(format: "%.4f", value)
+  }
+
+  private static func change(_ value: Double, from base: Double) -> String {
+    guard !value.isNaN, !base.isNaN else { return "-" }
+    return String(format: "%+.4f", value - base)
+  }
+
+  /// Formats the test metrics of each run, the best marked with *, and changes against A.
+  static func metricTable(_ runs: [Compared]) -> String {
+    let metrics: [(String, Bool, (ClassificationReport) -> Double)] = [
+      ("accuracy", true, { $0.accuracy }), ("macro precision", true, { $0.macro.precision }),
+      ("macro recall", true, { $0.macro.recall }), ("macro F1", true, { $0.macro.f1 }),
+      ("macro AUC", true, { $0.macro.auc }), ("balanced accuracy", true, { $0.balancedAccuracy }),
+      ("loss", false, { $0.loss }), ("MAE", false, { $0.meanAbsoluteError }),
+    ]
+    var header = ["metric"] + runs.indices.map { letter($0) + "  " }
+    header += runs.indices.dropFirst().map { "\(letter($0)) - A" }
+    var rows = [header]
+    for (name, higherIsBetter, value) in metrics {
+      let values = runs.map { value($0.summary.test) }
+      let defined = values.filter { !$0.isNaN }
+      let best = higherIsBetter ? defined.max() : defined.min()
+      var row = [name]
+      row += values.map { format($0) + ($0 == best && runs.count > 1 ? " *" : "  ") }
+      row += values.dropFirst().map { change($0, from: values[0]) }
+      rows.append(row)
+    }
+    return "Test metrics of the last epoch (* marks the best)\n" + columns(rows)
+  }
+
+  /// Per-class F1 of each run and its change against the first.
+  static func perClassTable(_ runs: [Compared]) -> String {
+    let names = runs[0].config?.classNames ?? []
+    var rows = [
+      ["class"] + runs.indices.map(letter) + runs.indices.dropFirst().map { "\(letter($0)) - A" }
+    ]
+    for index in runs[0].summary.test.perClass.indices {
+      let values = runs.map {
+        index < $0.summary.test.perClass.count ? $0.summary.test.perClass[index].f1 : .nan
+      }
+      rows.append(
+        [index < names.count ? names[index] : String(index)] + values.map(format)
+          + values.dropFirst().map { change($0, from: values[0]) })
+    }
+    return "Per-class F1\n" + columns(rows)
+  }
+
+  /// McNemar's test and paired bootstrap intervals of each run against the first.
+  static func statistics(_ runs: [Compared], seed: UInt64) throws -> String {
+    let first = runs[0]
+    let classCount = first.summary.test.classCount
+    var lines = ["Against A, on \(first.labels.count) shared test images"]
+    for (index, other) in runs.enumerated().dropFirst() {
+      let test = try McNemarTest(
+        labels: first.labels, predictionsA: first.predictions, predictionsB: other.predictions)
+      let method = test.method == .exactBinomial ? "exact binomial" : "chi-squared"
+      lines.append(
+        "  \(letter(index)): McNemar p = \(String(format: "%.4g", test.pValue)) (\(method); "
+          + "\(test.onlyACorrectCount) right only in A, "
+          + "\(test.onlyBCorrectCount) right only in \(letter(index)))"
+          + (test.note.map { ", \($0)" } ?? ""))
+      let bootstrap = try PairedBootstrapDifference(
+        labels: first.labels, predictionsA: first.predictions, predictionsB: other.predictions,
+        classCount: classCount, seed: seed)
+      for (name, interval) in [
+        ("accuracy", bootstrap.accuracyDifference), ("macro F1", bootstrap.macroF1Difference),
+      ] {
+        lines.append(
+          "    \(name) \(letter(index)) - A \(String(format: "%+.4f", interval.estimate)), 95% interval "
+            + "\(String(format: "%+.4f", interval.lower)) to \(String(format: "%+.4f", interval.upper))"
+            + " (\(bootstrap.resampleCount) paired resamples, seed \(seed))")
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Lists the configuration fields whose values differ between the runs.
+  static func configurationDifferences(_ runs: [Compared]) -> String {
+    let fields: [(String, (RunConfig) -> String)] = [
+      ("model", { $0.model }), ("parameters", { String($0.parameterCount) }),
+      ("data", { $0.dataDirectory }), ("epochs", { String($0.epochs) }),
+      ("batch", { String($0.batchSize) }), ("learning rate", { String($0.learningRate) }),
+      ("optimizer", { $0.optimizer }), ("schedule", { $0.learningRateSchedule }),
+      ("momentum", { String($0.momentum) }), ("weight decay", { String($0.weightDecay) }),
+      ("augmentation", { $0.augmentation }), ("validation split", { String($0.validationSplit) }),
+      ("seed", { String($0.seed) }), ("training images", { String($0.trainCount) }),
+    ]
+    var rows: [[String]] = []
+    for (name, value) in fields {
+      let values = runs.map { $0.config.map(value) ?? "unknown" }
+      if Set(values).count > 1 { rows.append([name] + values) }
+    }
+    guard !rows.isEmpty else { return "" }
+    return "Configuration differences\n"
+      + columns([["field"] + runs.indices.map(letter)] + rows)
+  }
+}
