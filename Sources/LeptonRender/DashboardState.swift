@@ -32,6 +32,8 @@ public enum RunStatus: Equatable, Sendable {
   /// A stop was requested and the trainer has not reported the end yet.
   case stopping
   case finished
+  /// Stopped before its last epoch by the user, a signal or a killed process.
+  case interrupted(message: String)
   case failed(message: String)
 
   /// The lower-case word shown in the status line.
@@ -42,6 +44,7 @@ public enum RunStatus: Equatable, Sendable {
     case .paused: return "paused"
     case .stopping: return "stopping"
     case .finished: return "finished"
+    case .interrupted: return "interrupted"
     case .failed: return "failed"
     }
   }
@@ -120,7 +123,10 @@ public struct DashboardState: Sendable {
 
   /// The status line's state, from the run's events and the user's requests.
   public var status: RunStatus {
-    if let failure { return .failed(message: failure.message) }
+    if let failure {
+      return failure.kind == .interrupted
+        ? .interrupted(message: failure.message) : .failed(message: failure.message)
+    }
     if ended { return .finished }
     if config == nil { return .waiting }
     if stopRequested { return .stopping }

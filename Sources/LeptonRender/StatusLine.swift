@@ -38,7 +38,7 @@ public struct StatusLine: Sendable {
   private var statusRole: ColorRole {
     switch status {
     case .running: return .good
-    case .paused, .stopping, .waiting: return .warning
+    case .paused, .stopping, .waiting, .interrupted: return .warning
     case .finished: return .accent
     case .failed: return .bad
     }
@@ -53,9 +53,10 @@ public struct StatusLine: Sendable {
     if let imagesPerSecond { after.append("\(NumberFormat.rate(imagesPerSecond)) img/s") }
     if let secondsRemaining { after.append("ETA \(NumberFormat.duration(secondsRemaining))") }
     if case .failed(let message) = status { after.append(message) }
+    if case .interrupted(let message) = status { after.append(message) }
     // The dashboard stays open after training ends, until the user leaves.
     switch status {
-    case .finished, .failed: after.append("press q to quit")
+    case .finished, .failed, .interrupted: after.append("press q to quit")
     case .running, .paused, .stopping, .waiting: break
     }
     return (before, after)

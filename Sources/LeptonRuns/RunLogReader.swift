@@ -61,6 +61,14 @@ public enum RunLogReader {
     return StoredRun(directory: directory, status: status, records: records, skippedLines: skipped)
   }
 
+  /// Returns the run's `run.json`, or nil when it is missing or unreadable.
+  public static func readStatus(directory: RunDirectory) -> RunStatus? {
+    guard let data = try? Data(contentsOf: URL(fileURLWithPath: directory.configPath)) else {
+      return nil
+    }
+    return try? EventCoding.makeDecoder().decode(RunStatus.self, from: data)
+  }
+
   /// Loads the labels and scores an `evaluated` record points to.
   public static func loadEvaluation(_ reference: EvaluationReference, in directory: RunDirectory)
     throws -> Evaluation

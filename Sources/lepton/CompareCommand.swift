@@ -81,6 +81,14 @@ enum CompareCommand {
         writeError("\(first.id) and \(other.id): \(error)")
         return ExitStatus.failure
       }
+      // Equal labels do not prove equal images, so a different data directory is reported.
+      if let firstData = first.config?.dataDirectory, let otherData = other.config?.dataDirectory,
+        firstData != otherData
+      {
+        writeError(
+          "warning: \(first.id) used \(firstData) and \(other.id) used \(otherData). Their test "
+            + "labels match, so the comparison assumes the same test images; check that they are.")
+      }
     }
     for (index, run) in runs.enumerated() {
       print(
@@ -197,7 +205,7 @@ enum CompareCommand {
         labels: first.labels, predictionsA: first.predictions, predictionsB: other.predictions)
       let method = test.method == .exactBinomial ? "exact binomial" : "chi-squared"
       lines.append(
-        "  \(letter(index)): McNemar p = \(String(format: "%.4g", test.pValue)) (\(method); "
+        "  \(letter(index)): McNemar p \(test.pValue > 0 ? "= " + String(format: "%.4g", test.pValue) : "< 1e-300") (\(method); "
           + "\(test.onlyACorrectCount) right only in A, "
           + "\(test.onlyBCorrectCount) right only in \(letter(index)))"
           + (test.note.map { ", \($0)" } ?? ""))

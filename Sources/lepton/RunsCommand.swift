@@ -119,7 +119,9 @@ enum RunsCommand {
     }
     return Row(
       id: id, model: config?.model ?? "", data: config?.dataset ?? "",
-      started: config?.startedAt ?? "", epochs: run.status?.completedEpochs ?? epochs.count,
+      started: config?.startedAt ?? "",
+      // run.json counts epochs only when the run ends, and the log knows them before.
+      epochs: max(run.status?.completedEpochs ?? 0, epochs.count),
       status: run.status?.effectiveStatus ?? "running", accuracy: best { $0.test.accuracy },
       f1: best { $0.test.macro.f1 }, auc: best { $0.test.macro.auc },
       problem: run.skippedLines.isEmpty ? nil : "\(run.skippedLines.count) malformed lines")

@@ -154,11 +154,14 @@ enum ShowCommand {
     }
     if !ended {
       let completed = run.epochs.count
+      let gone = run.status?.effectiveStatus == "interrupted"
       events.append(
         .runFailed(
           RunFailure(
             kind: .interrupted,
-            message: "The log ends without a result: the run was killed or is still running.",
+            message: gone
+              ? "The log ends without a result: the training process was killed."
+              : "The log ends without a result: the run is still training or was killed.",
             epoch: nil, step: nil, completedEpochs: completed)))
     }
     return events
@@ -167,9 +170,12 @@ enum ShowCommand {
   /// Prints the run's epoch table and its last epoch's report.
   static func printText(_ run: StoredRun) {
     let config = run.config
+    let count = run.epochs.count
+    let status = run.status?.effectiveStatus ?? "running"
     print(
       "Run \(run.directory.id): \(config?.model ?? "unknown model") on "
-        + "\(config?.dataset ?? "unknown data"), \(run.epochs.count) epochs completed")
+        + "\(config?.dataset ?? "unknown data"), \(count) of \(config?.epochs ?? count) "
+        + "\(count == 1 ? "epoch" : "epochs") completed, \(status)")
     let hasValidation = run.epochs.contains { $0.validation != nil }
     print(HeadlessText.epochTableHeader(includingValidation: hasValidation))
     for summary in run.epochs { print(HeadlessText.epochTableRow(summary)) }

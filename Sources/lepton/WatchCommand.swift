@@ -97,7 +97,11 @@ enum WatchCommand {
     if follower.skippedLines > 0 {
       writeError("skipped \(follower.skippedLines) malformed line(s) of \(input.name)")
     }
-    if !follower.sawEnd {
+    if follower.processGone {
+      writeError(
+        "\(input.name): the training process is gone, so the run was interrupted; "
+          + "the epochs above are all it completed.")
+    } else if !follower.sawEnd {
       writeError("\(input.name) ended without reporting the end of the run.")
     }
     return ExitStatus.success
@@ -163,6 +167,14 @@ struct EventInput {
           let data = handle?.readData(ofLength: 1 << 20) ?? Data()
           if data.isEmpty {
             if follower.sawEnd { break }
+            // A run whose process is gone will write nothing more.
+            if let directory,
+              RunLogReader.readStatus(directory: directory)?.effectiveStatus
+                == "interrupted"
+            {
+              follower.markProcessGone()
+              break
+            }
             Thread.sleep(forTimeInterval: WatchCommand.pollInterval)
           } else {
             deliver(parser.feed(data))
@@ -192,10 +204,14 @@ final class Follower: @unchecked Sendable {
   private var cancelled = false
   private var ended = false
   private var skipped = 0
+  private var gone = false
 
   var isCancelled: Bool { locked { cancelled } }
   var sawEnd: Bool { locked { ended } }
   var skippedLines: Int { locked { skipped } }
+  /// Whether the followed run's training process no longer exists.
+  var processGone: Bool { locked { gone } }
+  func markProcessGone() { locked { gone = true } }
 
   func cancel() { locked { cancelled = true } }
   func markEnd() { locked { ended = true } }

@@ -188,11 +188,18 @@ struct HeadlessTrainingTests {
     let id = stored.directory.id
     let show = try LeptonProcess.run(["show", id, "--runs-dir", run.runs.path, "--headless"])
     #expect(show.status == 0, "stderr: \(show.standardError)")
-    #expect(show.standardOutput.contains("\(stored.epochs.count) epochs completed"))
+    #expect(
+      show.standardOutput.contains(
+        "\(stored.epochs.count) of 1000 epochs completed, interrupted"))
     #expect(show.standardOutput.contains("    2 "))
     let list = try LeptonProcess.run(["runs", "--runs-dir", run.runs.path])
     let row = list.standardOutput.split(separator: "\n").first { $0.hasPrefix(id) }
     #expect(row?.contains(" interrupted ") == true, "\(list.standardOutput)")
+    let columns = row?.split(separator: " ").map(String.init) ?? []
+    #expect(columns.contains(String(stored.epochs.count)), "epochs from the log: \(columns)")
+    let watch = try LeptonProcess.run(["watch", stored.directory.path, "--headless"])
+    #expect(watch.status == 0)
+    #expect(watch.standardError.contains("the training process is gone"))
   }
 
   @Test func closedOutputStopsRunCleanly() throws {

@@ -146,7 +146,7 @@ struct ShowCommandTests {
     let byID = try LeptonProcess.run(["show", id, "--runs-dir", runs.path, "--headless"])
     #expect(byID.status == 0, "stderr: \(byID.standardError)")
     #expect(byID.standardOutput.hasPrefix("Run \(id): fmnist-cnn on lepton-data-"))
-    #expect(byID.standardOutput.contains(", 2 epochs completed"))
+    #expect(byID.standardOutput.contains(", 2 of 2 epochs completed, finished"))
     let rows = byID.standardOutput.split(separator: "\n").filter {
       $0.hasPrefix("    1 ") || $0.hasPrefix("    2 ")
     }
