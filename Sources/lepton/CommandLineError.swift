@@ -9,6 +9,8 @@ enum CommandLineError: Error, Equatable, CustomStringConvertible {
   /// that leaves no training image.
   case invalidValueWithReason(option: String, value: String, reason: String, fix: String)
   case unexpectedArgument(String, command: String)
+  /// `--theme` names no theme file, or the file cannot be read.
+  case invalidTheme(String)
   /// A required positional argument, such as the RUN of `lepton report RUN`, is absent.
   case missingArgument(String, command: String, expected: String)
 
@@ -31,6 +33,8 @@ enum CommandLineError: Error, Equatable, CustomStringConvertible {
       return "invalid value '\(value)' for \(option): expected \(expected)."
     case .invalidValueWithReason(let option, let value, let reason, let fix):
       return "invalid value '\(value)' for \(option): \(reason). \(fix)"
+    case .invalidTheme(let message):
+      return "invalid value for --theme: \(message)"
     case .unexpectedArgument(let argument, let command):
       return
         "unexpected argument '\(argument)' for 'lepton \(command)'. "

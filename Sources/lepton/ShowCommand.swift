@@ -62,13 +62,7 @@ enum ShowCommand {
         expected: "a run directory or run id, such as "
           + "'lepton show runs/20261204-153012-fmnist-cnn'")
     }
-    let theme: ParsedTheme
-    do {
-      theme = try ThemeLoader.load(nameOrPath: themeName)
-    } catch {
-      writeError("invalid value for --theme: \(error)")
-      return ExitStatus.usage
-    }
+    let theme = try loadTheme(themeName)
 
     let path = resolve(runArgument, runsDirectory: runsDirectory)
     let run = try RunLogReader.read(directory: path)

@@ -14,13 +14,7 @@ enum TrainCommand {
       return ExitStatus.success
     }
     // Load the theme first, so a bad --theme is reported whether or not the dashboard runs.
-    let theme: ParsedTheme
-    do {
-      theme = try ThemeLoader.load(nameOrPath: parsed.theme)
-    } catch {
-      writeError("invalid value for --theme: \(error)")
-      return ExitStatus.usage
-    }
+    let theme = try loadTheme(parsed.theme)
     let (format, dataset) = try DatasetLoader.load(directory: parsed.dataDirectory)
     writeError("reading \(format.displayName) data from \(dataset.directory)")
     try parsed.validate(against: dataset)
@@ -168,5 +162,15 @@ final class ResultBox: @unchecked Sendable {
       if let value { return value }
       condition.wait()
     }
+  }
+}
+
+/// Loads the `--theme` file, reporting a missing or unreadable one as a command-line
+/// mistake.
+func loadTheme(_ nameOrPath: String?) throws -> ParsedTheme {
+  do {
+    return try ThemeLoader.load(nameOrPath: nameOrPath)
+  } catch {
+    throw CommandLineError.invalidTheme(String(describing: error))
   }
 }

@@ -60,13 +60,7 @@ enum WatchCommand {
       throw CommandLineError.invalidValue(
         option: "PATH", value: "", expected: "a run directory, an events.jsonl file or -")
     }
-    let theme: ParsedTheme
-    do {
-      theme = try ThemeLoader.load(nameOrPath: themeName)
-    } catch {
-      writeError("invalid value for --theme: \(error)")
-      return ExitStatus.usage
-    }
+    let theme = try loadTheme(themeName)
 
     let input: EventInput
     do {

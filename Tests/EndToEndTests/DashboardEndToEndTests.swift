@@ -180,21 +180,28 @@ final class DashboardEndToEndTests {
     expectTerminalRestored(screen)
   }
 
-  @Test func showMovesBetweenEpochsOfStoredRun() async throws {
+  /// Trains a headless run of `epochs` epochs, then starts a session that runs
+  /// `lepton COMMAND` on it: with its id for `show` and its directory for `watch`.
+  private func storedRunSession(epochs: Int, command: String) throws -> TmuxSession {
     let data = workDirectory.appendingPathComponent("data").path
     let runs = workDirectory.appendingPathComponent("runs").path
     let trained = try LeptonProcess.run([
-      "train", "--data", data, "--runs-dir", runs, "--epochs", "2", "--limit", "300",
+      "train", "--data", data, "--runs-dir", runs, "--epochs", String(epochs), "--limit", "300",
       "--headless",
     ])
     #expect(trained.status == 0, "stderr: \(trained.standardError)")
     let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs).first)
     let binary = try LeptonProcess.executable.path
-    let session = try TmuxSession(
+    let target = command == "show" ? "\(id) --runs-dir \(runs)" : "\(runs)/\(id)"
+    return try TmuxSession(
       width: 120, height: 35,
-      command: "sh -c '\(binary) show \(id) --runs-dir \(runs); echo exit=$?; stty -a; "
+      command: "sh -c '\(binary) \(command) \(target); echo exit=$?; stty -a; "
         + "echo modes-printed; sleep 30'",
       environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
+  }
+
+  @Test func showMovesBetweenEpochsOfStoredRun() async throws {
+    let session = try storedRunSession(epochs: 2, command: "show")
     defer { session.kill() }
 
     try await session.waitFor(text: "(counts, epoch 2)", timeout: .seconds(60))
@@ -215,20 +222,7 @@ final class DashboardEndToEndTests {
   }
 
   @Test func watchShowsFollowedRunAndQuitsAtOnce() async throws {
-    let data = workDirectory.appendingPathComponent("data").path
-    let runs = workDirectory.appendingPathComponent("runs").path
-    let trained = try LeptonProcess.run([
-      "train", "--data", data, "--runs-dir", runs, "--epochs", "1", "--limit", "300",
-      "--headless",
-    ])
-    #expect(trained.status == 0, "stderr: \(trained.standardError)")
-    let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs).first)
-    let binary = try LeptonProcess.executable.path
-    let session = try TmuxSession(
-      width: 120, height: 35,
-      command: "sh -c '\(binary) watch \(runs)/\(id); echo exit=$?; stty -a; "
-        + "echo modes-printed; sleep 30'",
-      environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
+    let session = try storedRunSession(epochs: 1, command: "watch")
     defer { session.kill() }
     try await session.waitFor(text: "FINISHED", timeout: .seconds(60))
     try await session.waitFor(text: "(counts, epoch 1)")
