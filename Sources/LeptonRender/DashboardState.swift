@@ -110,7 +110,7 @@ public struct DashboardState: Sendable {
   }
   /// Accuracy of the kept samples against coverage, at thresholds 0, 0.01, ..., 1.
   public private(set) var selectiveCurve: [ChartPoint] = []
-  /// Why the explorer has no data, such as invalid scores.
+  /// The reason the explorer has no data, such as invalid scores.
   public internal(set) var explorerFailure: String?
   /// Whether the step curves show the smoothed line over the raw one.
   public var smoothingEnabled = true

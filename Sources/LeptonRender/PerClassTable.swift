@@ -28,7 +28,7 @@ public struct PerClassTable: Sendable {
     self.classNames = classNames
   }
 
-  /// Which parts of each metric fit, from the widest layout to the narrowest.
+  /// The parts of each metric that fit the width: best values, changes and the sparkline.
   struct Columns: Equatable {
     var showsBest: Bool
     var showsChange: Bool

@@ -165,7 +165,7 @@ public struct ThresholdExplorerPanel: Sendable {
   }
 
   /// Draws the scores of positives and negatives as two bar rows over [0, 1] and a marker
-  /// under the bin that holds the threshold.
+  /// under the bin that contains the threshold.
   private func drawHistogram(
     _ histogram: ScoreHistogram, in rect: Rect, on grid: inout Grid, glyphs: GlyphSet
   ) {

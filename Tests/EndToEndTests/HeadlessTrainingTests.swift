@@ -184,7 +184,7 @@ struct HeadlessTrainingTests {
     #expect(stored.status?.status == "running", "nothing could record the kill")
     #expect(stored.status?.effectiveStatus == "interrupted", "the process is gone")
 
-    // The stored run reopens with every completed epoch and says it was cut short.
+    // The stored run reopens with every completed epoch and reports that it was cut short.
     let id = stored.directory.id
     let show = try LeptonProcess.run(["show", id, "--runs-dir", run.runs.path, "--headless"])
     #expect(show.status == 0, "stderr: \(show.standardError)")

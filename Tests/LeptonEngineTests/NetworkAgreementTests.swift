@@ -34,7 +34,8 @@ struct NetworkAgreementTests {
     return Case(spec: spec, batchSize: 5, count: count)
   }
 
-  /// A 5x5 kernel, overlapping max pooling, global average pooling and dropout.
+  /// Returns a model with a 5x5 kernel, overlapping max pooling, global average pooling and
+  /// dropout.
   static func poolingCase(count: Int) throws -> Case {
     let spec = try ModelSpec(
       name: "pooling",

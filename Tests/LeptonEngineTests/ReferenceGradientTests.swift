@@ -160,7 +160,8 @@ struct ReferenceGradientTests {
     let g = ConvGeometry(
       batch: 2, inputChannels: 2, height: 7, width: 6, outputChannels: 3, kernelSize: 5,
       padding: 2, stride: 2)
-    #expect(g.outputHeight == 4 && g.outputWidth == 3)
+    #expect(g.outputHeight == 4)
+    #expect(g.outputWidth == 3)
     let input = normalValues(g.batch * g.inputChannels * g.height * g.width, seed: 31)
     let weights = normalValues(g.outputChannels * g.inputChannels * 25, seed: 32)
     let bias = normalValues(g.outputChannels, seed: 33)

@@ -39,7 +39,7 @@ final class LayerBuilder {
     self.context = context
   }
 
-  /// The gradient memories for values `0..<count`, nil where no layer needs one.
+  /// Returns the gradient memories for values `0..<count`, nil where no layer needs one.
   func gradients(count: Int) -> [DNNLMemory?] {
     (0..<count).map { gradientMemories[aliases[$0] ?? $0] }
   }
@@ -262,7 +262,7 @@ final class LayerBuilder {
     return built
   }
 
-  /// Whether the ReLU fused into convolution `index` is undone by the max pooling right
+  /// Returns whether the ReLU fused into convolution `index` is undone by the max pooling right
   /// after it instead.
   ///
   /// Max pooling sends each output gradient to one window position whose activation equals

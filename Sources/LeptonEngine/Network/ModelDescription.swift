@@ -44,10 +44,10 @@ extension Network {
     }
   }
 
-  /// What a preset is for, in a few words, or an empty string for other names.
+  /// Returns what a preset is for, in a few words, or an empty string for other names.
   public static func presetSummary(_ name: String) -> String { ModelSpec.presetSummary(name) }
 
-  /// The input shape a preset is designed for: 3x32x32 for `cifar-cnn`, else 1x28x28.
+  /// Returns the input shape a preset is designed for: 3x32x32 for `cifar-cnn`, else 1x28x28.
   public static func defaultInputShape(model: String) -> [Int] {
     model == "cifar-cnn" ? [3, 32, 32] : [1, 28, 28]
   }

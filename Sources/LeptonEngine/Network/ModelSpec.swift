@@ -131,7 +131,7 @@ struct ModelSpec: Equatable {
     return body + "-dense\(classCount)"
   }
 
-  /// What each preset is for, shown by `lepton models`.
+  /// Returns what a preset is for, as `lepton models` shows it.
   static func presetSummary(_ name: String) -> String {
     switch name {
     case "fmnist-cnn": return "two conv blocks and a dense layer; the quick reference"
@@ -182,7 +182,7 @@ struct ModelSpec: Equatable {
       text: specification)
   }
 
-  /// Whether `model` has at least one layer token, so that errors are about its tokens
+  /// Returns whether `model` has at least one layer token, so that errors are about its tokens
   /// rather than an unknown preset name such as `fmnist-bnn`.
   static func looksLikeSpecification(_ model: String) -> Bool {
     model.split(separator: "-").contains { parseToken(String($0)) != nil }
