@@ -2,7 +2,7 @@ import Foundation
 import LeptonEngine
 import LeptonMetrics
 
-/// What the threshold explorer shows: its class, threshold and mode.
+/// Settings of the threshold explorer: its class, threshold and mode.
 public struct ExplorerSettings: Sendable, Equatable {
   public var visible = false
   /// Whether the explorer abstains on low top probabilities instead of showing one class

@@ -104,7 +104,7 @@ public struct DashboardState: Sendable {
   /// The explorer's sorted scores and curves of each class built so far, for the latest
   /// evaluation.
   public internal(set) var explorerCache: [Int: ExplorerData] = [:]
-  /// The explorer's sorted top probabilities for selective prediction.
+  /// Sorted top probabilities of the latest evaluation, for the explorer's selective mode.
   public internal(set) var selectivePredictor: SelectivePredictor? {
     didSet { selectiveCurve = selectivePredictor.map(Self.coverageAccuracyCurve) ?? [] }
   }

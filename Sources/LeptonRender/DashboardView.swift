@@ -75,7 +75,7 @@ public enum DashboardView {
     panel.draw(in: inner, on: &grid, glyphs: glyphs)
   }
 
-  /// The space of the confusion matrix and ROC panels together.
+  /// Returns the rectangle of the confusion matrix and ROC panels together.
   private static func bottomArea(_ layout: DashboardLayout) -> Rect {
     let matrix = layout.confusionMatrix
     return Rect(

@@ -14,9 +14,9 @@ struct PerClassMetric: Sendable {
   ]
 }
 
-/// A row per class with the test precision, recall, F1 and AUC of the latest epoch, the
-/// best of each over the epochs so far and the change since the previous epoch, the
-/// support, and a sparkline of the class's F1 across epochs.
+/// A table with a row per class. Each row has the test precision, recall, F1 and AUC of the
+/// latest epoch, the best of each so far and its change since the previous epoch. The
+/// support and a sparkline of the class's F1 across epochs follow.
 ///
 /// Narrow rectangles drop the best values first, then the changes, then the sparkline.
 public struct PerClassTable: Sendable {

@@ -120,7 +120,7 @@ enum RunsCommand {
     return Row(
       id: id, model: config?.model ?? "", data: config?.dataset ?? "",
       started: config?.startedAt ?? "",
-      // run.json counts epochs only when the run ends, and the log knows them before.
+      // run.json counts epochs only when the run ends, while the log records each one.
       epochs: max(run.status?.completedEpochs ?? 0, epochs.count),
       status: run.status?.effectiveStatus ?? "running", accuracy: best { $0.test.accuracy },
       f1: best { $0.test.macro.f1 }, auc: best { $0.test.macro.auc },

@@ -148,12 +148,12 @@ enum ShowCommand {
     }
     if !ended {
       let completed = run.epochs.count
-      let gone = run.status?.effectiveStatus == "interrupted"
+      let processEnded = run.status?.effectiveStatus == "interrupted"
       events.append(
         .runFailed(
           RunFailure(
             kind: .interrupted,
-            message: gone
+            message: processEnded
               ? "The log ends without a result: the training process was killed."
               : "The log ends without a result: the run is still training or was killed.",
             epoch: nil, step: nil, completedEpochs: completed)))

@@ -93,8 +93,8 @@ enum WatchCommand {
     }
     if follower.processGone {
       writeError(
-        "\(input.name): the training process is gone, so the run was interrupted; "
-          + "the epochs above are all it completed.")
+        "\(input.name): the training process ended before the run finished, so the run was "
+          + "interrupted. The epochs above are all it completed.")
     } else if !follower.sawEnd {
       writeError("\(input.name) ended without reporting the end of the run.")
     }
@@ -161,7 +161,7 @@ struct EventInput {
           let data = handle?.readData(ofLength: 1 << 20) ?? Data()
           if data.isEmpty {
             if follower.sawEnd { break }
-            // A run whose process is gone will write nothing more.
+            // A run whose process has ended will write nothing more.
             if let directory,
               RunLogReader.readStatus(directory: directory)?.effectiveStatus
                 == "interrupted"
@@ -198,14 +198,14 @@ final class Follower: @unchecked Sendable {
   private var cancelled = false
   private var ended = false
   private var skipped = 0
-  private var gone = false
+  private var processEnded = false
 
   var isCancelled: Bool { locked { cancelled } }
   var sawEnd: Bool { locked { ended } }
   var skippedLines: Int { locked { skipped } }
   /// Whether the followed run's training process no longer exists.
-  var processGone: Bool { locked { gone } }
-  func markProcessGone() { locked { gone = true } }
+  var processGone: Bool { locked { processEnded } }
+  func markProcessGone() { locked { processEnded = true } }
 
   func cancel() { locked { cancelled = true } }
   func markEnd() { locked { ended = true } }

@@ -199,7 +199,7 @@ struct HeadlessTrainingTests {
     #expect(columns.contains(String(stored.epochs.count)), "epochs from the log: \(columns)")
     let watch = try LeptonProcess.run(["watch", stored.directory.path, "--headless"])
     #expect(watch.status == 0)
-    #expect(watch.standardError.contains("the training process is gone"))
+    #expect(watch.standardError.contains("the training process ended before the run finished"))
   }
 
   @Test func closedOutputStopsRunCleanly() throws {

@@ -79,8 +79,8 @@ struct NetworkAgreementTests {
     }
 
     // Before the step, running statistics are mean 0 and variance 1, so inference-mode
-    // probabilities come from the reference in inference mode; training-mode ones (loss,
-    // accuracy, gradients) from the reference with the network's dropout masks.
+    // probabilities come from the reference in inference mode. Training-mode values (loss,
+    // accuracy, gradients) come from the reference with the network's dropout masks.
     var reference = ReferenceNetwork(spec: spec, parameters: start.map(Double.init))
     let plan = try network.plan(count: count, training: true)
     for (index, mask) in plan.dropoutMasks {
