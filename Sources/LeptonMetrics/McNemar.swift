@@ -10,7 +10,7 @@ public struct McNemarTest: Sendable, Codable, Equatable {
     /// X ~ Binomial(b + c, 1/2). The statistic is min(b, c).
     case exactBinomial
     /// Chi-squared test with 1 degree of freedom and continuity correction:
-    /// statistic (|b − c| − 1)² / (b + c).
+    /// statistic max(0, |b − c| − 1)² / (b + c).
     case chiSquaredContinuityCorrected
   }
 
@@ -52,9 +52,9 @@ public struct McNemarTest: Sendable, Codable, Equatable {
         onlyACorrectCount: onlyACorrectCount, onlyBCorrectCount: onlyBCorrectCount)
       note = nil
     } else {
-      // The correction comes before squaring, so b == c gives 1 / (b + c),
-      // not 0, and a p-value just below 1.
-      let excess = Double(abs(onlyACorrectCount - onlyBCorrectCount) - 1)
+      // The correction never takes |b − c| below 0, so b == c gives a statistic of 0 and
+      // p = 1, as R's mcnemar.test does. Without the clamp it would give 1 / (b + c).
+      let excess = Double(max(0, abs(onlyACorrectCount - onlyBCorrectCount) - 1))
       method = .chiSquaredContinuityCorrected
       statistic = excess * excess / Double(discordantCount)
       // For Z standard normal, P[Z² > x] = P[|Z| > √x] = erfc(√(x / 2)).

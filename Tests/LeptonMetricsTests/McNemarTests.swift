@@ -42,11 +42,19 @@ struct McNemarTests {
 
   @Test("equal counts above exact limit")
   func equalLargeCounts() {
-    // (|30 - 30| - 1)² / 60 = 1 / 60, and scipy.stats.chi2.sf(1 / 60, 1).
+    // The correction stops at 0: max(0, |30 - 30| - 1)² / 60 = 0, so p = 1 exactly.
     let test = McNemarTest(onlyACorrectCount: 30, onlyBCorrectCount: 30)
     #expect(test.method == .chiSquaredContinuityCorrected)
-    expectClose(test.statistic, 1 / 60.0, tolerance: 1e-15, "statistic")
-    expectClose(test.pValue, 0.897278961260083, tolerance: 1e-14, "p-value")
+    #expect(test.statistic == 0)
+    #expect(test.pValue == 1)
+    // Counts one apart meet the clamp's edge: (|31 - 30| - 1)² / 61 = 0 as well.
+    let adjacent = McNemarTest(onlyACorrectCount: 31, onlyBCorrectCount: 30)
+    #expect(adjacent.statistic == 0)
+    #expect(adjacent.pValue == 1)
+    // Two apart: (2 - 1)² / 62, and scipy.stats.chi2.sf(1 / 62, 1).
+    let apart = McNemarTest(onlyACorrectCount: 32, onlyBCorrectCount: 30)
+    expectClose(apart.statistic, 1 / 62.0, tolerance: 1e-15, "statistic")
+    expectClose(apart.pValue, 0.8989402980321263, tolerance: 1e-14, "p-value")
   }
 
   @Test("exact cases against scipy")
