@@ -20,6 +20,7 @@ enum CompareCommand {
     Options:
       --runs-dir DIR   directory of run ids (default runs)
       --seed N         seed of the bootstrap resamples (default 0)
+      --json           print every statistic as one JSON object instead
       -h, --help       show this help
 
     Exit status: 0 on success, 1 for a missing run or different test sets, 2
@@ -39,9 +40,10 @@ enum CompareCommand {
     var runArguments: [String] = []
     var runsDirectory = "runs"
     var seed: UInt64 = 0
+    var json = false
     var parser = OptionParser(
       command: "compare", arguments: arguments, valueOptions: ["--runs-dir", "--seed"],
-      flagOptions: [])
+      flagOptions: ["--json"])
     while let token = try parser.next() {
       switch token {
       case .positional(let argument): runArguments.append(argument)
@@ -53,6 +55,7 @@ enum CompareCommand {
         case "--runs-dir":
           runsDirectory = try parseString(value, option: name, expected: "a directory")
         case "--seed": seed = UInt64(try parseInteger(value, option: name, range: 0...Int.max))
+        case "--json": json = true
         default: throw CommandLineError.unknownOption(name, command: "compare", suggestion: nil)
         }
       }
@@ -89,6 +92,13 @@ enum CompareCommand {
           "warning: \(first.id) used \(firstData) and \(other.id) used \(otherData). Their test "
             + "labels match, so the comparison assumes the same test images; check that they are.")
       }
+    }
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+      let data = try encoder.encode(try ComparisonJSON(runs, seed: seed))
+      print(String(decoding: data, as: UTF8.self))
+      return ExitStatus.success
     }
     for (index, run) in runs.enumerated() {
       print(
@@ -224,8 +234,9 @@ enum CompareCommand {
     return lines.joined(separator: "\n")
   }
 
-  /// Lists the configuration fields whose values differ between the runs.
-  static func configurationDifferences(_ runs: [Compared]) -> String {
+  /// Returns the configuration fields whose values differ between the runs, with each
+  /// run's value ("unknown" for a run without run.json).
+  static func differingFields(_ runs: [Compared]) -> [(field: String, values: [String])] {
     let fields: [(String, (RunConfig) -> String)] = [
       ("model", { $0.model }), ("parameters", { String($0.parameterCount) }),
       ("data", { $0.dataDirectory }), ("epochs", { String($0.epochs) }),
@@ -235,11 +246,15 @@ enum CompareCommand {
       ("augmentation", { $0.augmentation }), ("validation split", { String($0.validationSplit) }),
       ("seed", { String($0.seed) }), ("training images", { String($0.trainCount) }),
     ]
-    var rows: [[String]] = []
-    for (name, value) in fields {
+    return fields.compactMap { name, value in
       let values = runs.map { $0.config.map(value) ?? "unknown" }
-      if Set(values).count > 1 { rows.append([name] + values) }
+      return Set(values).count > 1 ? (name, values) : nil
     }
+  }
+
+  /// Lists the configuration fields whose values differ between the runs.
+  static func configurationDifferences(_ runs: [Compared]) -> String {
+    let rows = differingFields(runs).map { [$0.field] + $0.values }
     guard !rows.isEmpty else { return "" }
     return "Configuration differences\n"
       + columns([["field"] + runs.indices.map(letter)] + rows)
