@@ -13,13 +13,16 @@ final class HeadlessPrinter: TrainingObserver, @unchecked Sendable {
   private var printedHeader = false
   private let control: TrainingControl
   private var closed = false
+  /// Text put before every line, which tells runs trained side by side apart.
+  private let linePrefix: String
 
   /// Creates a printer that requests a stop through `control` when standard output is
   /// closed, as when the output is piped into `head`. The run is then logged as
   /// interrupted instead of being killed by SIGPIPE.
-  init(control: TrainingControl, interval: TimeInterval = 2) {
+  init(control: TrainingControl, interval: TimeInterval = 2, linePrefix: String = "") {
     self.control = control
     self.interval = interval
+    self.linePrefix = linePrefix
   }
 
   /// True once a write failed because standard output was closed.
@@ -87,8 +90,15 @@ final class HeadlessPrinter: TrainingObserver, @unchecked Sendable {
 
   private func output(_ text: String) {
     guard !closed else { return }
+    let lines =
+      linePrefix.isEmpty
+      ? text
+      : text.split(separator: "\n", omittingEmptySubsequences: false).map {
+        linePrefix + $0
+      }.joined(separator: "\n")
     do {
-      try FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
+      // One write per call, so lines of runs printed side by side do not mix.
+      try FileHandle.standardOutput.write(contentsOf: Data((lines + "\n").utf8))
     } catch {
       closed = true
       control.requestStop(reason: "stopped because standard output was closed")

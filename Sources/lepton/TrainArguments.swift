@@ -3,6 +3,9 @@ import LeptonEngine
 /// The options of `lepton train`.
 struct TrainArguments: Equatable {
   var options = TrainingOptions()
+  /// Every `--model` in the order given; `options.model` is the first. Two or more train
+  /// side by side, one run each, with the same data and settings.
+  var models: [String] = []
   var dataDirectory = IDXDataset.defaultDirectory
   var runsDirectory = "runs"
   var headless = false
@@ -26,7 +29,9 @@ struct TrainArguments: Equatable {
     Options:
       --model NAME|SPEC   preset (fmnist-cnn, fmnist-bn, cifar-cnn, lenet5) or layer
                           string such as conv32k3p1-bn-relu-pool2-dense10; see
-                          'lepton models' and 'lepton help models' (default fmnist-cnn)
+                          'lepton models' and 'lepton help models' (default fmnist-cnn);
+                          give it two or more times to train the models side by side
+                          with the same settings and compare them live
       --data DIR          data directory: four IDX files (gzipped or raw), the
                           CIFAR-10 or CIFAR-100 binary files, or an image folder
                           (train/CLASS/*.png, test/CLASS/*.png); the format is
@@ -126,7 +131,8 @@ struct TrainArguments: Equatable {
         throw CommandLineError.invalidValue(
           option: name, value: model, expected: modelExpectation(error))
       }
-      options.model = model
+      if models.isEmpty { options.model = model }
+      models.append(model)
     case "--data": dataDirectory = try parseString(value, option: name, expected: "a directory")
     case "--runs-dir": runsDirectory = try parseString(value, option: name, expected: "a directory")
     case "--theme": theme = try parseString(value, option: name, expected: "a theme name or path")

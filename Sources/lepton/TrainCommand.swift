@@ -23,25 +23,13 @@ enum TrainCommand {
         "--limit \(limit) is more than the \(dataset.train.count) training images; "
           + "training on all of them.")
     }
-    let model = parsed.options.model
-    do {
-      _ = try Network.describe(
-        model: model, inputShape: dataset.train.shape, classCount: dataset.classCount)
-    } catch {
-      let shape = dataset.train.shape.map(String.init).joined(separator: "x")
-      writeError(
-        "--model \(model) does not fit \(dataset.name) (\(shape) images, "
-          + "\(dataset.classCount) classes): \(error)")
-      return ExitStatus.usage
+    if parsed.models.count > 1 {
+      return try SideBySideTraining.run(parsed: parsed, dataset: dataset, theme: theme)
     }
-    // A layer string makes a long directory name, so such runs are named "custom".
-    let directory = try RunDirectory.create(
-      root: parsed.runsDirectory, model: Network.presetNames.contains(model) ? model : "custom")
-    let writer = try RunLogWriter(directory: directory)
-    var options = parsed.options
-    options.checkpointPath = directory.checkpointPath
-    let trainer = Trainer(options: options, dataset: dataset, runID: directory.id)
-    trainer.addObserver(writer)
+    let model = parsed.options.model
+    guard modelFits(model, dataset: dataset) else { return ExitStatus.usage }
+    let (directory, writer, trainer) = try startRun(
+      model: model, options: parsed.options, dataset: dataset, runsDirectory: parsed.runsDirectory)
 
     let decision = TerminalSupport.shouldUseHeadless(forceHeadless: parsed.headless)
     if let notice = decision.reason { writeError(notice) }
@@ -58,6 +46,38 @@ enum TrainCommand {
     }
     print("Run saved in \(directory.path)")
     return status
+  }
+
+  /// Checks that `model` builds for the data's image shape and class count, printing the
+  /// reason when it does not.
+  static func modelFits(_ model: String, dataset: ImageDataset) -> Bool {
+    do {
+      _ = try Network.describe(
+        model: model, inputShape: dataset.train.shape, classCount: dataset.classCount)
+      return true
+    } catch {
+      let shape = dataset.train.shape.map(String.init).joined(separator: "x")
+      writeError(
+        "--model \(model) does not fit \(dataset.name) (\(shape) images, "
+          + "\(dataset.classCount) classes): \(error)")
+      return false
+    }
+  }
+
+  /// Creates the run directory of `model` and a trainer whose events its log records.
+  static func startRun(
+    model: String, options: TrainingOptions, dataset: ImageDataset, runsDirectory: String
+  ) throws -> (RunDirectory, RunLogWriter, Trainer) {
+    // A layer string makes a long directory name, so such runs are named "custom".
+    let directory = try RunDirectory.create(
+      root: runsDirectory, model: Network.presetNames.contains(model) ? model : "custom")
+    let writer = try RunLogWriter(directory: directory)
+    var options = options
+    options.model = model
+    options.checkpointPath = directory.checkpointPath
+    let trainer = Trainer(options: options, dataset: dataset, runID: directory.id)
+    trainer.addObserver(writer)
+    return (directory, writer, trainer)
   }
 
   /// Trains on a background thread while this thread waits, printing text progress.
@@ -123,7 +143,7 @@ enum TrainCommand {
     return result.wait()
   }
 
-  private static func exitStatus(for outcome: Result<RunSummary, RunFailure>, signal: Int32?)
+  static func exitStatus(for outcome: Result<RunSummary, RunFailure>, signal: Int32?)
     -> Int32
   {
     switch outcome {

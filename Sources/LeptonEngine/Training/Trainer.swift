@@ -70,6 +70,8 @@ public final class Trainer: @unchecked Sendable {
     completion: @escaping @Sendable (Result<RunSummary, RunFailure>) -> Void
   ) -> Thread {
     let thread = Thread { [self] in
+      // The count belongs to this thread, so other trainers' threads are unaffected.
+      if let count = options.threadCount { OpenMPThreads.setMaximum(count) }
       completion(self.run(control: control))
     }
     thread.name = "lepton-trainer"

@@ -25,6 +25,9 @@ public struct TrainingOptions: Sendable, Equatable {
   /// Fraction of the training images, after `limit`, held out as a validation set
   /// and picked by `seed`. 0 holds out nothing. Values in `0..<1`.
   public var validationSplit = 0.0
+  /// OpenMP threads of the trainer's oneDNN primitives, or nil for the runtime's default
+  /// (`OMP_NUM_THREADS` or one per core). Two trainers in one process each take a share.
+  public var threadCount: Int?
 
   public init(
     model: String = "fmnist-cnn", epochs: Int = 2, batchSize: Int = 64,
