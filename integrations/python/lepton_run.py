@@ -21,10 +21,10 @@ section of Lepton's README.
 """
 
 import datetime
-import errno
 import json
 import math
 import os
+import platform
 import tempfile
 import threading
 import time
@@ -280,7 +280,7 @@ def _check_scores(scores, class_count, sample_count, name, kind):
     return probabilities
 
 
-def _finite_number(value, name):
+def _number(value, name):
     if value is None:
         return float("nan")
     try:
@@ -299,7 +299,7 @@ def _scalar(value, name):
         except (TypeError, ValueError):
             raise LeptonRunError(
                 "%s is %r; pass one number (for a tensor, loss.item())" % (name, value)) from None
-    return _finite_number(value, name)
+    return _number(value, name)
 
 
 # MARK: - Metrics
@@ -600,7 +600,7 @@ class LeptonRun:
             "inputShape": [], "trainCount": 0, "testCount": 0, "epochs": 0, "batchSize": 0,
             "learningRate": float("nan"), "momentum": 0.0, "weightDecay": 0.0,
             "optimizer": "unknown", "learningRateSchedule": "unknown", "seed": 0,
-            "stepsPerEpoch": 0, "versions": {"python": _python_version(),
+            "stepsPerEpoch": 0, "versions": {"python": platform.python_version(),
                                             "numpy": np.__version__},
             "startedAt": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "validationSplit": 0.0,
             "validationCount": 0, "augmentation": "none",
@@ -618,7 +618,7 @@ class LeptonRun:
                                          % (key, value))
                 value = int(value)
             elif field in _FLOAT_FIELDS:
-                value = _finite_number(value, "config[%r]" % key)
+                value = _number(value, "config[%r]" % key)
             elif field in _STRING_FIELDS:
                 value = str(value)
             elif field == "inputShape":
@@ -681,7 +681,7 @@ class LeptonRun:
                 "epoch": epoch, "step": step, "stepsPerEpoch": steps_per_epoch,
                 "globalStep": global_step, "loss": _scalar(loss, "loss"),
                 "accuracy": _scalar(accuracy, "accuracy"),
-                "imagesPerSecond": _finite_number(images_per_second, "images_per_second"),
+                "imagesPerSecond": _number(images_per_second, "images_per_second"),
             }
             if lr is not None:
                 batch["learningRate"] = _scalar(lr, "lr")
@@ -759,11 +759,11 @@ class LeptonRun:
                 "trainLoss": _scalar(train_loss, "train_loss"),
                 "trainAccuracy": _scalar(train_accuracy, "train_accuracy"),
                 "test": reports["test"],
-                "trainSeconds": _finite_number(trained, "train_seconds"),
-                "evaluationSeconds": _finite_number(
+                "trainSeconds": _number(trained, "train_seconds"),
+                "evaluationSeconds": _number(
                     0.0 if evaluation_seconds is None else evaluation_seconds,
                     "evaluation_seconds"),
-                "imagesPerSecond": _finite_number(images_per_second, "images_per_second"),
+                "imagesPerSecond": _number(images_per_second, "images_per_second"),
             }
             if "validation" in reports:
                 summary["validation"] = reports["validation"]
@@ -864,8 +864,3 @@ class LeptonRun:
             content["processID"] = process_id
         data = _encode_status(content)
         _write_atomically(os.path.join(self.path, "run.json"), lambda handle: handle.write(data))
-
-
-def _python_version():
-    import platform
-    return platform.python_version()
