@@ -34,7 +34,9 @@ let package = Package(
     .testTarget(
       name: "LeptonRenderTests", dependencies: ["LeptonRender"], exclude: ["Golden"]),
     .testTarget(name: "LeptonTUITests", dependencies: ["LeptonTUI"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["lepton", "LeptonRuns", "LeptonEngine"]),
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: ["lepton", "LeptonRuns", "LeptonEngine", "LeptonMetrics"]),
   ],
   swiftLanguageModes: [.v6]
 )
