@@ -125,7 +125,7 @@ def _json_value(value):
 
 
 def _encode_line(record):
-    """One event log line: compact JSON with sorted keys, as Lepton writes it."""
+    """Encode one event log line as compact JSON with sorted keys, as Lepton writes it."""
     text = json.dumps(
         _json_value(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
         allow_nan=False)
@@ -168,8 +168,10 @@ def _save_npy(path, array):
 
 
 def _safe_model_name(model):
-    """The model part of a run id: letters, digits and '-' kept, anything else '_',
-    at most 40 characters, as `RunDirectory.create`."""
+    """Return the model part of a run id, as `RunDirectory.create` forms it.
+
+    Letters, digits and '-' are kept, anything else becomes '_', and the result is cut
+    to 40 characters."""
     return "".join(
         character if character.isalpha() or character.isnumeric() or character == "-" else "_"
         for character in model)[:40]
@@ -290,7 +292,7 @@ def _number(value, name):
 
 
 def _scalar(value, name):
-    """A loss or rate given as a Python number, a NumPy scalar or a one-element tensor."""
+    """Convert a loss or rate given as a Python number, NumPy scalar or one-element tensor."""
     if value is None:
         return float("nan")
     if hasattr(value, "item") and not isinstance(value, (int, float)):
