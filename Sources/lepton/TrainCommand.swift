@@ -15,6 +15,9 @@ enum TrainCommand {
     }
     // Load the theme first, so a bad --theme is reported whether or not the dashboard runs.
     let theme = try loadTheme(parsed.theme)
+    if let run = parsed.resume {
+      return try resume(run: run, arguments: parsed, theme: theme)
+    }
     let (format, dataset) = try DatasetLoader.load(directory: parsed.dataDirectory)
     writeError("reading \(format.displayName) data from \(dataset.directory)")
     try parsed.validate(against: dataset)
@@ -41,9 +44,16 @@ enum TrainCommand {
     var options = parsed.options
     options.checkpointPath = directory.checkpointPath
     let trainer = Trainer(options: options, dataset: dataset, runID: directory.id)
-    trainer.addObserver(writer)
+    return train(trainer: trainer, writer: writer, headless: parsed.headless, theme: theme)
+  }
 
-    let decision = TerminalSupport.shouldUseHeadless(forceHeadless: parsed.headless)
+  /// Trains with the dashboard or headless while `writer` logs the run, then prints where
+  /// the run is saved and returns the exit status.
+  static func train(trainer: Trainer, writer: RunLogWriter, headless: Bool, theme: ParsedTheme)
+    -> Int32
+  {
+    trainer.addObserver(writer)
+    let decision = TerminalSupport.shouldUseHeadless(forceHeadless: headless)
     if let notice = decision.reason { writeError(notice) }
     var status: Int32
     if decision.headless {
@@ -56,7 +66,7 @@ enum TrainCommand {
       writeError(error.description)
       status = status == ExitStatus.success ? ExitStatus.failure : status
     }
-    print("Run saved in \(directory.path)")
+    print("Run saved in \(writer.directory.path)")
     return status
   }
 
