@@ -8,8 +8,8 @@ import LeptonEngine
 /// `summary`, `failure`. A `runResumed` record has `config` and `resumedFrom`.
 /// Non-finite numbers are the strings "NaN", "inf", "-inf".
 ///
-/// `runResumed` and `batch.learningRate` were added without a version change:
-/// readers that predate them skip the record or ignore the field.
+/// `runResumed` and `batch.learningRate` were added without a version change, because
+/// readers that predate them ignore both.
 public struct EventRecord: Codable, Sendable {
   public static let schemaVersion = 1
 
@@ -22,7 +22,7 @@ public struct EventRecord: Codable, Sendable {
   public var epoch: EpochSummary?
   public var summary: RunSummary?
   public var failure: RunFailure?
-  /// Epochs completed before a `runResumed` record, whose checkpoint training went on from.
+  /// Epochs in the checkpoint that the run of a `runResumed` record continued from.
   public var resumedFrom: Int?
 
   public init(type: String, time: Double) {

@@ -5,8 +5,9 @@ import LeptonTUI
 
 /// A stored run that cannot be resumed as it is.
 enum ResumeError: Error, CustomStringConvertible {
-  /// The process recorded in `run.json` is still alive.
-  case stillRunning(path: String, processID: Int32)
+  /// The process recorded in `run.json` is still alive, or a log that predates process IDs
+  /// says `running`.
+  case stillRunning(path: String, processID: Int32?)
   /// Neither the log nor `run.json` contains the run's configuration.
   case missingConfig(path: String)
   /// The log has fewer epochs than the checkpoint, which the trainer's write order rules
@@ -19,7 +20,11 @@ enum ResumeError: Error, CustomStringConvertible {
 
   var description: String {
     switch self {
-    case .stillRunning(let path, let processID):
+    case .stillRunning(let path, nil):
+      return
+        "\(path): run.json says the run is still training. Wait for it to end before "
+        + "resuming."
+    case .stillRunning(let path, let processID?):
       return
         "\(path): the run is still training in process \(processID). Wait for it to end, or "
         + "stop it with 'kill -INT \(processID)', before resuming."
@@ -55,7 +60,7 @@ extension TrainCommand {
     let directory = stored.directory
     guard let config = stored.config else { throw ResumeError.missingConfig(path: path) }
     if let status = stored.status, status.effectiveStatus == "running" {
-      throw ResumeError.stillRunning(path: path, processID: status.processID ?? 0)
+      throw ResumeError.stillRunning(path: path, processID: status.processID)
     }
 
     let checkpoint = try Checkpoint.read(from: directory.checkpointPath)
@@ -86,6 +91,13 @@ extension TrainCommand {
     // their sum unless the run used every training image.
     let usedCount = config.trainCount + config.validationCount
     options.limit = usedCount < dataset.train.count ? usedCount : nil
+    guard dataset.train.shape == checkpoint.inputShape else {
+      throw ResumeError.dataChanged(
+        path: config.dataDirectory,
+        reason:
+          "its images have the shape \(dataset.train.shape), but the checkpoint's model "
+          + "takes \(checkpoint.inputShape)")
+    }
     guard dataset.classNames == config.classNames else {
       throw ResumeError.dataChanged(
         path: config.dataDirectory,
@@ -106,7 +118,25 @@ extension TrainCommand {
     }
 
     let writer = try RunLogWriter(directory: directory, appending: true)
-    return train(trainer: trainer, writer: writer, headless: arguments.headless, theme: theme)
+    return train(
+      trainer: trainer, writer: writer, headless: arguments.headless, theme: theme,
+      history: history(of: stored, through: completed))
+  }
+
+  /// Returns the stored events of the epochs up to `epoch`, which the dashboard shows
+  /// before the resumed run's own events.
+  static func history(of run: StoredRun, through epoch: Int) -> [TrainingEvent] {
+    var events: [TrainingEvent] = []
+    for record in run.records {
+      if let config = record.config, record.type == "runStarted" {
+        events.append(.runStarted(config))
+      } else if let batch = record.batch, batch.epoch <= epoch {
+        events.append(.batchEnded(batch))
+      } else if let summary = record.epoch, summary.epoch <= epoch {
+        events.append(.epochEnded(summary))
+      }
+    }
+    return events
   }
 
   /// Returns the epoch total of the resumed run: `--epochs` when given, else the stored
@@ -151,7 +181,7 @@ extension TrainCommand {
       options.optimizerKind = adam.decoupledWeightDecay ? .adamw : .adam
       options.optimizer.weightDecay = adam.weightDecay
     }
-    // The checkpoint holds the rate of the last step, which a schedule has changed.
+    // The checkpoint contains the rate of the last step, which a schedule has changed.
     options.optimizer.learningRate = config.learningRate
     options.validationSplit = config.validationSplit
     do {

@@ -48,10 +48,12 @@ enum TrainCommand {
   }
 
   /// Trains with the dashboard or headless while `writer` logs the run, then prints where
-  /// the run is saved and returns the exit status.
-  static func train(trainer: Trainer, writer: RunLogWriter, headless: Bool, theme: ParsedTheme)
-    -> Int32
-  {
+  /// the run is saved and returns the exit status. The dashboard shows the `history` events
+  /// of a resumed run first.
+  static func train(
+    trainer: Trainer, writer: RunLogWriter, headless: Bool, theme: ParsedTheme,
+    history: [TrainingEvent] = []
+  ) -> Int32 {
     trainer.addObserver(writer)
     let decision = TerminalSupport.shouldUseHeadless(forceHeadless: headless)
     if let notice = decision.reason { writeError(notice) }
@@ -59,7 +61,7 @@ enum TrainCommand {
     if decision.headless {
       status = runHeadless(trainer: trainer)
     } else {
-      status = runDashboard(trainer: trainer, theme: theme)
+      status = runDashboard(trainer: trainer, theme: theme, history: history)
     }
     writer.flushNow()
     if let error = writer.firstError {
@@ -83,7 +85,9 @@ enum TrainCommand {
   }
 
   /// Trains on a background thread while the dashboard owns this thread.
-  static func runDashboard(trainer: Trainer, theme: ParsedTheme) -> Int32 {
+  static func runDashboard(trainer: Trainer, theme: ParsedTheme, history: [TrainingEvent] = [])
+    -> Int32
+  {
     for warning in theme.warnings { writeError(warning) }
     let app: DashboardApp
     do {
@@ -93,6 +97,7 @@ enum TrainCommand {
       return runHeadless(trainer: trainer)
     }
     let control = TrainingControl()
+    for event in history { app.observer.trainer(didEmit: event) }
     trainer.addObserver(app.observer)
     let result = ResultBox()
     trainer.start(control: control) { outcome in result.set(outcome) }

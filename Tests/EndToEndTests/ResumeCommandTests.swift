@@ -99,7 +99,8 @@ struct ResumeCommandTests {
     #expect(run.config?.augmentation == "flip")
     #expect(run.config?.learningRateSchedule == "step (every 2 epochs, gamma 0.1)")
 
-    // 200 training images in batches of 32 make 7 steps per epoch; global steps go on.
+    // 200 training images in batches of 32 make 7 steps per epoch, and global steps
+    // continue across the resume.
     let steps = run.records.compactMap(\.batch).map(\.globalStep)
     #expect(steps == Array(1...21))
     // The step schedule divides the rate by 10 from epoch 3 on.

@@ -102,7 +102,7 @@ struct RunLogResumeTests {
     #expect(run.config?.epochs == 3)
     #expect(run.status?.status == "finished")
 
-    // A follower sees the resume as its own event.
+    // The stream parser of `lepton watch` returns the resume as its own event.
     var parser = EventStreamParser(directory: directory)
     let streamed = parser.feed(try Data(contentsOf: URL(fileURLWithPath: directory.eventsPath)))
     let resumptions = streamed.compactMap { event -> RunResumption? in

@@ -1,5 +1,5 @@
-/// Where a resumed run continues: the checkpoint of its last saved epoch and the start
-/// time of the run, which the resumed run's config keeps.
+/// The state that a resumed run continues from: the checkpoint of its last saved epoch and
+/// the start time of the run, which the resumed run's config keeps.
 public struct ResumePoint: Sendable {
   public var checkpoint: Checkpoint
   /// ISO 8601 start time of the original run.
