@@ -34,7 +34,7 @@ enum ResumeError: Error, CustomStringConvertible {
         + "cannot be resumed. Start a new run."
     case .logBehindCheckpoint(let path, let loggedEpochs, let checkpointEpoch):
       return
-        "\(path): events.jsonl records \(loggedEpochs) completed epochs, but model.ckpt was "
+        "\(path): events.jsonl records \(completedEpochs(loggedEpochs)), but model.ckpt was "
         + "saved after epoch \(checkpointEpoch). The log is incomplete, so the run cannot "
         + "be resumed. Start a new run."
     case .unreadableSetting(let path, let name, let value):
@@ -47,6 +47,11 @@ enum ResumeError: Error, CustomStringConvertible {
         + "new data."
     }
   }
+}
+
+/// Returns `count` with "completed epoch" or "completed epochs".
+func completedEpochs(_ count: Int) -> String {
+  count == 1 ? "1 completed epoch" : "\(count) completed epochs"
 }
 
 extension TrainCommand {
@@ -74,7 +79,7 @@ extension TrainCommand {
       // The trainer logs an epoch before it replaces the checkpoint, so a run killed in
       // between has one logged epoch more than its checkpoint.
       writeError(
-        "\(directory.eventsPath) records \(loggedEpochs) completed epochs, but "
+        "\(directory.eventsPath) records \(completedEpochs(loggedEpochs)), but "
           + "\(directory.checkpointPath) was saved after epoch \(completed); resuming from "
           + "the checkpoint, so epochs \(completed + 1) to \(loggedEpochs) are trained again.")
     }
@@ -157,8 +162,8 @@ extension TrainCommand {
       throw CommandLineError.invalidValueWithReason(
         option: "--epochs", value: String(requested),
         reason:
-          "--epochs sets the run's new total, and the run has already completed \(completed) "
-          + "epochs",
+          "--epochs sets the run's new total, and the run has already completed "
+          + (completed == 1 ? "1 epoch" : "\(completed) epochs"),
         fix: "Pass --epochs \(completed + 1) or more.")
     }
     return requested

@@ -220,6 +220,28 @@ struct ResumeCommandTests {
     #expect(epochRows(show.standardOutput).count == 2)
   }
 
+  @Test func logBehindCheckpointIsRejected() throws {
+    let fixture = try ResumeFixture()
+    defer { fixture.remove() }
+    let id = try fixture.train(epochs: 1)
+    let directory = fixture.directory(id)
+    let oneEpochLog = try Data(contentsOf: URL(fileURLWithPath: directory.eventsPath))
+    let extended = try fixture.resume(id, ["--epochs", "2", "--headless"])
+    #expect(extended.status == 0, "stderr: \(extended.standardError)")
+    // The checkpoint now has 2 epochs, and the log is put back to 1.
+    try oneEpochLog.write(to: URL(fileURLWithPath: directory.eventsPath))
+
+    let result = try fixture.resume(id, ["--epochs", "3", "--headless"])
+    #expect(result.status == 1)
+    #expect(
+      result.standardError.contains(
+        "events.jsonl records 1 completed epoch, but model.ckpt was saved after epoch 2"),
+      "\(result.standardError)")
+    #expect(result.standardError.contains("Start a new run."))
+    let unchanged = try Data(contentsOf: URL(fileURLWithPath: directory.eventsPath))
+    #expect(unchanged == oneEpochLog)
+  }
+
   @Test func runChangingOptionsAreRejected() throws {
     let fixture = try ResumeFixture()
     defer { fixture.remove() }

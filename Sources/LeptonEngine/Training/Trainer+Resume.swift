@@ -24,8 +24,8 @@ extension Trainer {
     }
     guard completed < options.epochs else {
       throw reject(
-        "The checkpoint has \(completed) completed epochs, so a total of \(options.epochs) "
-          + "leaves none to train. Pass a total above \(completed).")
+        "The checkpoint has \(completed) completed epoch\(completed == 1 ? "" : "s"), so a "
+          + "total of \(options.epochs) leaves none to train. Pass a total above \(completed).")
     }
     guard checkpoint.inputShape == dataset.train.shape else {
       throw reject(
