@@ -5,8 +5,8 @@ import LeptonTUI
 
 /// A stored run that cannot be resumed as it is.
 enum ResumeError: Error, CustomStringConvertible {
-  /// The process recorded in `run.json` is still alive, or a log that predates process IDs
-  /// says `running`.
+  /// The process recorded in `run.json` is still alive, or `run.json` records `running`
+  /// without a process ID, as logs that predate the field do.
   case stillRunning(path: String, processID: Int32?)
   /// Neither the log nor `run.json` contains the run's configuration.
   case missingConfig(path: String)
@@ -22,7 +22,7 @@ enum ResumeError: Error, CustomStringConvertible {
     switch self {
     case .stillRunning(let path, nil):
       return
-        "\(path): run.json says the run is still training. Wait for it to end before "
+        "\(path): run.json records the run as still training. Wait for it to end before "
         + "resuming."
     case .stillRunning(let path, let processID?):
       return
