@@ -137,11 +137,14 @@ public struct BatchProgress: Sendable, Codable, Equatable {
   public var accuracy: Double
   /// Training throughput since the epoch started.
   public var imagesPerSecond: Double
+  /// Learning rate of this step, nil in logs written before the field was added.
+  public var learningRate: Double?
 
   public init(
     epoch: Int, step: Int, stepsPerEpoch: Int, globalStep: Int, loss: Double, accuracy: Double,
-    imagesPerSecond: Double
+    imagesPerSecond: Double, learningRate: Double? = nil
   ) {
+    self.learningRate = learningRate
     self.epoch = epoch
     self.step = step
     self.stepsPerEpoch = stepsPerEpoch
@@ -235,6 +238,19 @@ public struct RunFailure: Sendable, Codable, Equatable, Error {
   }
 }
 
+/// The start of a resumed run: training continues from a checkpoint after
+/// `resumedFromEpoch` completed epochs, with `config.epochs` as the new total.
+public struct RunResumption: Sendable, Codable, Equatable {
+  public var config: RunConfig
+  /// Epochs completed before the resume, the epoch count of the checkpoint.
+  public var resumedFromEpoch: Int
+
+  public init(config: RunConfig, resumedFromEpoch: Int) {
+    self.config = config
+    self.resumedFromEpoch = resumedFromEpoch
+  }
+}
+
 public struct RunSummary: Sendable, Codable, Equatable {
   public var completedEpochs: Int
   public var finalTest: ClassificationReport?
@@ -250,9 +266,11 @@ public struct RunSummary: Sendable, Codable, Equatable {
 /// A report from the trainer. Events arrive in order: `runStarted`, then per epoch many
 /// `batchEnded`, one `evaluated` with split `validation` when the run holds out a
 /// validation set, one `evaluated` with split `test` and one `epochEnded`, then
-/// `runFinished` or `runFailed`.
+/// `runFinished` or `runFailed`. A resumed run starts with `runResumed` in place of
+/// `runStarted`, and its epochs count on from the checkpoint's.
 public enum TrainingEvent: Sendable {
   case runStarted(RunConfig)
+  case runResumed(RunResumption)
   case batchEnded(BatchProgress)
   case evaluated(Evaluation)
   case epochEnded(EpochSummary)

@@ -170,6 +170,8 @@ public struct DashboardState: Sendable {
     case .runStarted(let config):
       self = DashboardState(keepingInterfaceOf: self)
       self.config = config
+    case .runResumed(let resumption):
+      applyResumption(resumption)
     case .batchEnded(let progress):
       applyBatch(progress)
     case .evaluated(let evaluation):
@@ -204,6 +206,27 @@ public struct DashboardState: Sendable {
     perClassVisible = other.perClassVisible
     explorerSettings = other.explorerSettings
     smoothingEnabled = other.smoothingEnabled
+  }
+
+  /// Starts a new segment of a resumed run. The steps and epochs after the checkpoint,
+  /// which a killed or stopped segment may have logged, are removed because the resumed
+  /// run trains them again.
+  private mutating func applyResumption(_ resumption: RunResumption) {
+    config = resumption.config
+    ended = false
+    failure = nil
+    runSummary = nil
+    let resumedFrom = resumption.resumedFromEpoch
+    let lastStep = Double(resumedFrom * resumption.config.stepsPerEpoch)
+    epochs.removeAll { $0.epoch > resumedFrom }
+    testLoss.removeAll { $0.x > lastStep }
+    testAccuracy.removeAll { $0.x > lastStep }
+    trainLoss.removePoints(afterX: lastStep)
+    trainAccuracy.removePoints(afterX: lastStep)
+    smoothedLoss.removePoints(afterX: lastStep)
+    smoothedAccuracy.removePoints(afterX: lastStep)
+    if let progress, Double(progress.globalStep) > lastStep { self.progress = nil }
+    confusionMatrix = epochs.last?.test.confusionMatrix
   }
 
   private mutating func applyBatch(_ progress: BatchProgress) {

@@ -29,6 +29,16 @@ public struct SeriesBuffer: Hashable, Sendable {
   /// The most recent raw value appended, if any.
   public private(set) var last: ChartPoint?
 
+  /// Removes the stored points whose x is above `limit` and the partly filled bucket.
+  /// A stored point that averages raw points on both sides of `limit` stays.
+  public mutating func removePoints(afterX limit: Double) {
+    points.removeAll { $0.x > limit }
+    pendingX = 0
+    pendingY = 0
+    pendingCount = 0
+    if let last, last.x > limit { self.last = points.last }
+  }
+
   public mutating func append(x: Double, y: Double) {
     last = ChartPoint(x: x, y: y)
     pendingX += x

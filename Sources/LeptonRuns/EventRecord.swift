@@ -5,7 +5,11 @@ import LeptonEngine
 ///
 /// Schema version 1. Fields: `schema` (Int), `type` (String), `time` (seconds
 /// since 1970, Double), and one of `config`, `batch`, `evaluation`, `epoch`,
-/// `summary`, `failure`. Non-finite numbers are the strings "NaN", "inf", "-inf".
+/// `summary`, `failure`. A `runResumed` record has `config` and `resumedFrom`.
+/// Non-finite numbers are the strings "NaN", "inf", "-inf".
+///
+/// `runResumed` and `batch.learningRate` were added without a version change, because
+/// readers that predate them ignore both.
 public struct EventRecord: Codable, Sendable {
   public static let schemaVersion = 1
 
@@ -18,6 +22,8 @@ public struct EventRecord: Codable, Sendable {
   public var epoch: EpochSummary?
   public var summary: RunSummary?
   public var failure: RunFailure?
+  /// Epochs in the checkpoint that the run of a `runResumed` record continued from.
+  public var resumedFrom: Int?
 
   public init(type: String, time: Double) {
     self.schema = Self.schemaVersion

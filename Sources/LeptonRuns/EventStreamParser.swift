@@ -47,6 +47,11 @@ public struct EventStreamParser {
 
   private mutating func event(from record: EventRecord) -> TrainingEvent? {
     if let config = record.config, record.type == "runStarted" { return .runStarted(config) }
+    if let config = record.config, let resumedFrom = record.resumedFrom,
+      record.type == "runResumed"
+    {
+      return .runResumed(RunResumption(config: config, resumedFromEpoch: resumedFrom))
+    }
     if let batch = record.batch { return .batchEnded(batch) }
     if let reference = record.evaluation {
       guard let directory,

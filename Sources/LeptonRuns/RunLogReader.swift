@@ -9,8 +9,11 @@ public struct StoredRun: Sendable {
   /// Lines that could not be decoded and were skipped, with the reason for each.
   public var skippedLines: [(line: Int, reason: String)]
 
+  /// The configuration of the latest run segment: the last `runResumed` record's, else the
+  /// `runStarted` record's, else the one in `run.json`.
   public var config: RunConfig? {
-    records.first { $0.type == "runStarted" }?.config ?? status?.config
+    records.last { $0.type == "runStarted" || $0.type == "runResumed" }?.config
+      ?? status?.config
   }
 
   public var epochs: [EpochSummary] { records.compactMap(\.epoch) }
@@ -46,6 +49,9 @@ public enum RunLogReader {
             path: directory.eventsPath, version: record.schema,
             supported: EventRecord.schemaVersion)
         }
+        if record.type == "runResumed", let resumedFrom = record.resumedFrom {
+          dropSuperseded(from: &records, after: resumedFrom)
+        }
         records.append(record)
       } catch let error as RunError {
         throw error
@@ -59,6 +65,18 @@ public enum RunLogReader {
       status = try? decoder.decode(RunStatus.self, from: statusData)
     }
     return StoredRun(directory: directory, status: status, records: records, skippedLines: skipped)
+  }
+
+  /// Removes what a resume from `epoch` completed epochs replaces: the earlier segment's
+  /// end record and the steps, evaluations and epochs after `epoch`, which the resumed
+  /// run trains again. Each epoch is then listed once, from the segment that last
+  /// trained it.
+  static func dropSuperseded(from records: inout [EventRecord], after epoch: Int) {
+    records.removeAll { record in
+      if record.summary != nil || record.failure != nil { return true }
+      let recordEpoch = record.batch?.epoch ?? record.evaluation?.epoch ?? record.epoch?.epoch
+      return (recordEpoch ?? 0) > epoch
+    }
   }
 
   /// Returns the run's `run.json`, or nil when it is missing or unreadable.

@@ -19,15 +19,33 @@ public final class RunLogWriter: TrainingObserver, @unchecked Sendable {
   private var error: RunError?
   let flushInterval = 200
 
-  public init(directory: RunDirectory) throws {
+  /// Creates `events.jsonl`, or with `appending` opens the existing log to add lines after
+  /// its last one. A log that ends inside a line, as a killed run can leave it, first gets
+  /// a newline, so that the partial line stays one malformed line that readers skip.
+  public init(directory: RunDirectory, appending: Bool = false) throws {
     self.directory = directory
     let path = directory.eventsPath
-    guard FileManager.default.createFile(atPath: path, contents: nil),
-      let handle = FileHandle(forWritingAtPath: path)
-    else {
+    let manager = FileManager.default
+    if !appending || !manager.fileExists(atPath: path) {
+      guard manager.createFile(atPath: path, contents: nil) else {
+        throw RunError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+      }
+    }
+    guard let handle = FileHandle(forUpdatingAtPath: path) else {
       throw RunError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
     }
     self.handle = handle
+    do {
+      let end = try handle.seekToEnd()
+      if end > 0 {
+        try handle.seek(toOffset: end - 1)
+        let last = try handle.read(upToCount: 1)
+        try handle.seekToEnd()
+        if last != Data([0x0A]) { try handle.write(contentsOf: Data([0x0A])) }
+      }
+    } catch {
+      throw RunError.cannotWrite(path: path, reason: error.localizedDescription)
+    }
   }
 
   deinit {
@@ -54,6 +72,17 @@ public final class RunLogWriter: TrainingObserver, @unchecked Sendable {
       writeStatus(
         RunStatus(
           config: config, status: "running", completedEpochs: 0,
+          processID: ProcessInfo.processInfo.processIdentifier))
+      flushNow = true
+    case .runResumed(let resumption):
+      record.type = "runResumed"
+      record.config = resumption.config
+      record.resumedFrom = resumption.resumedFromEpoch
+      self.config = resumption.config
+      writeStatus(
+        RunStatus(
+          config: resumption.config, status: "running",
+          completedEpochs: resumption.resumedFromEpoch,
           processID: ProcessInfo.processInfo.processIdentifier))
       flushNow = true
     case .batchEnded(let progress):

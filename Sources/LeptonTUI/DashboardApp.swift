@@ -150,7 +150,7 @@ public final class DashboardApp {
     for event in events {
       state.apply(event)
       switch event {
-      case .runStarted: training = .stillRunning
+      case .runStarted, .runResumed: training = .stillRunning
       case .runFinished(let summary): training = .finished(summary)
       case .runFailed(let failure): training = .failed(failure)
       case .batchEnded, .evaluated, .epochEnded: break

@@ -13,6 +13,8 @@ enum CommandLineError: Error, Equatable, CustomStringConvertible {
   case invalidTheme(String)
   /// A required positional argument, such as the RUN of `lepton report RUN`, is absent.
   case missingArgument(String, command: String, expected: String)
+  /// `option` cannot be combined with `other`, for `reason`.
+  case conflictingOption(String, with: String, reason: String, fix: String)
 
   var description: String {
     switch self {
@@ -43,6 +45,8 @@ enum CommandLineError: Error, Equatable, CustomStringConvertible {
       return
         "missing argument \(name) for 'lepton \(command)': expected \(expected), as in "
         + "'lepton \(command) \(name)'. Run 'lepton \(command) --help' for its options."
+    case .conflictingOption(let option, let other, let reason, let fix):
+      return "\(option) cannot be used with \(other): \(reason). \(fix)"
     }
   }
 

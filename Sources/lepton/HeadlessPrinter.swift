@@ -43,6 +43,10 @@ final class HeadlessPrinter: TrainingObserver, @unchecked Sendable {
     switch event {
     case .runStarted(let config):
       output(Self.startLine(config))
+    case .runResumed(let resumption):
+      output(
+        "Resuming after epoch \(resumption.resumedFromEpoch): "
+          + Self.startLine(resumption.config))
     case .batchEnded(let progress):
       let now = Date()
       guard now.timeIntervalSince(lastLine) >= interval || progress.step == progress.stepsPerEpoch

@@ -129,6 +129,10 @@ enum ShowCommand {
     for record in run.records {
       if let config = record.config, record.type == "runStarted" {
         events.append(.runStarted(config))
+      } else if let config = record.config, let resumedFrom = record.resumedFrom,
+        record.type == "runResumed"
+      {
+        events.append(.runResumed(RunResumption(config: config, resumedFromEpoch: resumedFrom)))
       } else if let batch = record.batch {
         events.append(.batchEnded(batch))
       } else if let reference = record.evaluation {

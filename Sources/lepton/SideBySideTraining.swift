@@ -24,11 +24,12 @@ enum SideBySideTraining {
     options.threadCount = threadShare(runCount: parsed.models.count)
     var members: [Member] = []
     for (index, model) in parsed.models.enumerated() {
-      let (directory, writer, trainer) = try TrainCommand.startRun(
+      let (writer, trainer) = try TrainCommand.startRun(
         model: model, options: options, dataset: dataset, runsDirectory: parsed.runsDirectory)
+      trainer.addObserver(writer)
       members.append(
         Member(
-          letter: CompareCommand.letter(index), directory: directory, writer: writer,
+          letter: CompareCommand.letter(index), directory: writer.directory, writer: writer,
           trainer: trainer))
     }
     if let threads = options.threadCount {

@@ -11,11 +11,20 @@ struct TrainArguments: Equatable {
   var headless = false
   var theme: String?
   var showHelp = false
+  /// The run directory or run id given to `--resume`, nil for a new run.
+  var resume: String?
+  /// The options given on the command line, without their values.
+  var givenOptions: Set<String> = []
 
   static let valueOptions = [
     "--model", "--data", "--epochs", "--batch", "--lr", "--momentum", "--weight-decay", "--seed",
     "--limit", "--runs-dir", "--theme", "--optimizer", "--lr-schedule", "--lr-step-epochs",
-    "--lr-gamma", "--augment", "--val-split",
+    "--lr-gamma", "--augment", "--val-split", "--resume",
+  ]
+  /// The options that `--resume` accepts. The others would change what the stored run
+  /// trains, so they need a new run.
+  static let resumeCompatibleOptions: Set<String> = [
+    "--resume", "--epochs", "--runs-dir", "--headless", "--theme", "--help", "-h",
   ]
   static let flagOptions = ["--headless", "--nesterov"]
 
@@ -61,6 +70,13 @@ struct TrainArguments: Equatable {
       --runs-dir DIR      where run directories are written (default ./runs)
       --theme NAME|PATH   colour theme from themes/ or a .theme file
       --headless          print text instead of drawing the dashboard
+      --resume RUN        continue a stored run from its checkpoint (model.ckpt) and
+                          append to its log; RUN is a run directory or an id in
+                          --runs-dir. The run's stored settings are used, so only
+                          --epochs (the new total, above the completed epochs; by
+                          default the stored total), --runs-dir, --theme and --headless
+                          may be given. A larger total stretches the cosine and
+                          onecycle schedules over the new number of steps.
       -h, --help          show this help
 
     Keys in the dashboard: q stop and quit, p pause or resume, ? help,
@@ -80,6 +96,17 @@ struct TrainArguments: Equatable {
         try result.apply(name: name, value: value)
         givenOptions.insert(name)
       }
+    }
+    result.givenOptions = givenOptions
+    if result.resume != nil && !result.showHelp {
+      let conflicting = givenOptions.subtracting(resumeCompatibleOptions).sorted()
+      if let option = conflicting.first {
+        throw CommandLineError.conflictingOption(
+          option, with: "--resume",
+          reason: "a resumed run keeps the settings stored in its run directory",
+          fix: "Start a new run with 'lepton train \(option) ...' to change it.")
+      }
+      return result
     }
     // Adam and AdamW have PyTorch's own defaults where the user did not choose.
     if result.options.optimizerKind != .sgd && !givenOptions.contains("--lr") {
@@ -134,6 +161,8 @@ struct TrainArguments: Equatable {
       if models.isEmpty { options.model = model }
       models.append(model)
     case "--data": dataDirectory = try parseString(value, option: name, expected: "a directory")
+    case "--resume":
+      resume = try parseString(value, option: name, expected: "a run id or directory")
     case "--runs-dir": runsDirectory = try parseString(value, option: name, expected: "a directory")
     case "--theme": theme = try parseString(value, option: name, expected: "a theme name or path")
     case "--epochs": options.epochs = try parseInteger(value, option: name, range: 1...100_000)

@@ -15,6 +15,9 @@ enum TrainCommand {
     }
     // Load the theme first, so a bad --theme is reported whether or not the dashboard runs.
     let theme = try loadTheme(parsed.theme)
+    if let run = parsed.resume {
+      return try resume(run: run, arguments: parsed, theme: theme)
+    }
     let (format, dataset) = try DatasetLoader.load(directory: parsed.dataDirectory)
     writeError("reading \(format.displayName) data from \(dataset.directory)")
     try parsed.validate(against: dataset)
@@ -28,23 +31,33 @@ enum TrainCommand {
     }
     let model = parsed.options.model
     guard modelFits(model, dataset: dataset) else { return ExitStatus.usage }
-    let (directory, writer, trainer) = try startRun(
+    let (writer, trainer) = try startRun(
       model: model, options: parsed.options, dataset: dataset, runsDirectory: parsed.runsDirectory)
+    return train(trainer: trainer, writer: writer, headless: parsed.headless, theme: theme)
+  }
 
-    let decision = TerminalSupport.shouldUseHeadless(forceHeadless: parsed.headless)
+  /// Trains with the dashboard or headless while `writer` logs the run, then prints where
+  /// the run is saved and returns the exit status. The dashboard shows the `history` events
+  /// of a resumed run first.
+  static func train(
+    trainer: Trainer, writer: RunLogWriter, headless: Bool, theme: ParsedTheme,
+    history: [TrainingEvent] = []
+  ) -> Int32 {
+    trainer.addObserver(writer)
+    let decision = TerminalSupport.shouldUseHeadless(forceHeadless: headless)
     if let notice = decision.reason { writeError(notice) }
     var status: Int32
     if decision.headless {
       status = runHeadless(trainer: trainer)
     } else {
-      status = runDashboard(trainer: trainer, theme: theme)
+      status = runDashboard(trainer: trainer, theme: theme, history: history)
     }
     writer.flushNow()
     if let error = writer.firstError {
       writeError(error.description)
       status = status == ExitStatus.success ? ExitStatus.failure : status
     }
-    print("Run saved in \(directory.path)")
+    print("Run saved in \(writer.directory.path)")
     return status
   }
 
@@ -64,10 +77,11 @@ enum TrainCommand {
     }
   }
 
-  /// Creates the run directory of `model` and a trainer whose events its log records.
+  /// Creates the run directory of `model`, its log writer and a trainer. The caller adds the
+  /// writer as the trainer's observer.
   static func startRun(
     model: String, options: TrainingOptions, dataset: ImageDataset, runsDirectory: String
-  ) throws -> (RunDirectory, RunLogWriter, Trainer) {
+  ) throws -> (RunLogWriter, Trainer) {
     // A layer string makes a long directory name, so such runs are named "custom".
     let directory = try RunDirectory.create(
       root: runsDirectory, model: Network.presetNames.contains(model) ? model : "custom")
@@ -76,8 +90,7 @@ enum TrainCommand {
     options.model = model
     options.checkpointPath = directory.checkpointPath
     let trainer = Trainer(options: options, dataset: dataset, runID: directory.id)
-    trainer.addObserver(writer)
-    return (directory, writer, trainer)
+    return (writer, trainer)
   }
 
   /// Trains on a background thread while this thread waits, printing text progress.
@@ -93,7 +106,9 @@ enum TrainCommand {
   }
 
   /// Trains on a background thread while the dashboard owns this thread.
-  static func runDashboard(trainer: Trainer, theme: ParsedTheme) -> Int32 {
+  static func runDashboard(trainer: Trainer, theme: ParsedTheme, history: [TrainingEvent] = [])
+    -> Int32
+  {
     for warning in theme.warnings { writeError(warning) }
     let app: DashboardApp
     do {
@@ -103,6 +118,7 @@ enum TrainCommand {
       return runHeadless(trainer: trainer)
     }
     let control = TrainingControl()
+    for event in history { app.observer.trainer(didEmit: event) }
     trainer.addObserver(app.observer)
     let result = ResultBox()
     trainer.start(control: control) { outcome in result.set(outcome) }

@@ -148,6 +148,8 @@ struct EventInput {
           observer.trainer(didEmit: event)
           switch event {
           case .runFinished, .runFailed: follower.markEnd()
+          // A resumed run appends a new segment after the end of the earlier one.
+          case .runResumed: follower.clearEnd()
           default: break
           }
         }
@@ -209,6 +211,7 @@ final class Follower: @unchecked Sendable {
 
   func cancel() { locked { cancelled = true } }
   func markEnd() { locked { ended = true } }
+  func clearEnd() { locked { ended = false } }
   func setSkipped(_ count: Int) { locked { skipped = count } }
 
   func markDone() {

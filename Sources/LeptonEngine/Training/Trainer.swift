@@ -13,6 +13,8 @@ public final class Trainer: @unchecked Sendable {
   /// The images held out of the training set for validation, nil without a split.
   public let validation: ImageSplit?
   public let runID: String
+  /// The checkpoint and start time of the run that this one continues, nil for a new run.
+  public let resumePoint: ResumePoint?
   let normalization: Normalization
   /// The failure message for a validation split that leaves a part empty, thrown when
   /// the run starts. Nil when the split is valid or off.
@@ -24,7 +26,13 @@ public final class Trainer: @unchecked Sendable {
   /// validation images are held out of it, and the normalisation is measured on the
   /// images that are actually trained on. A split that would leave either part empty
   /// makes `run` fail with `invalidInput`.
-  public init(options: TrainingOptions, dataset: ImageDataset, runID: String) {
+  ///
+  /// With `resumePoint`, training continues from its checkpoint at the next epoch, with
+  /// the checkpoint's normalisation, and `options.epochs` is the new total.
+  public init(
+    options: TrainingOptions, dataset: ImageDataset, runID: String,
+    resumePoint: ResumePoint? = nil
+  ) {
     var limited = dataset
     limited.train = dataset.train.prefix(options.limit)
     var validation: ImageSplit?
@@ -47,7 +55,9 @@ public final class Trainer: @unchecked Sendable {
     self.validation = validation
     self.splitProblem = splitProblem
     self.runID = runID
-    self.normalization = Normalization.measure(limited.train.pixels)
+    self.resumePoint = resumePoint
+    self.normalization =
+      resumePoint?.checkpoint.normalization ?? Normalization.measure(limited.train.pixels)
   }
 
   public func addObserver(_ observer: any TrainingObserver) {
@@ -116,12 +126,24 @@ public final class Trainer: @unchecked Sendable {
     }
     let runStart = Date()
     let train = dataset.train
-    let network = try Network(
-      model: options.model, inputShape: train.shape, classCount: dataset.classCount,
-      batchSize: options.batchSize, seed: options.seed,
-      optimizer: options.optimizerConfiguration)
     let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
-    emit(.runStarted(makeConfig(network: network, stepsPerEpoch: stepsPerEpoch, start: runStart)))
+    let network: Network
+    var firstEpoch = 1
+    if let resumePoint {
+      network = try restoreNetwork(from: resumePoint.checkpoint)
+      firstEpoch = resumePoint.checkpoint.epoch + 1
+      progress.completedEpochs = resumePoint.checkpoint.epoch
+      var config = makeConfig(network: network, stepsPerEpoch: stepsPerEpoch, start: runStart)
+      config.startedAt = resumePoint.startedAt
+      emit(.runResumed(RunResumption(config: config, resumedFromEpoch: firstEpoch - 1)))
+    } else {
+      network = try Network(
+        model: options.model, inputShape: train.shape, classCount: dataset.classCount,
+        batchSize: options.batchSize, seed: options.seed,
+        optimizer: options.optimizerConfiguration)
+      emit(
+        .runStarted(makeConfig(network: network, stepsPerEpoch: stepsPerEpoch, start: runStart)))
+    }
 
     let testImages = normalization.normalizedImages(of: dataset.test)
     let validationImages = validation.map { normalization.normalizedImages(of: $0) }
@@ -131,7 +153,7 @@ public final class Trainer: @unchecked Sendable {
       batchSize: options.batchSize, shape: train.shape, normalization: normalization,
       augmentation: options.augmentation)
 
-    for epoch in 1...max(1, options.epochs) {
+    for epoch in firstEpoch...max(firstEpoch, options.epochs) {
       progress.epoch = epoch
       progress.step = nil
       let totals = try trainEpoch(
@@ -232,7 +254,8 @@ public final class Trainer: @unchecked Sendable {
             epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch,
             globalStep: (epoch - 1) * stepsPerEpoch + step, loss: result.lossSum / Double(count),
             accuracy: Double(result.correct) / Double(count),
-            imagesPerSecond: totals.seconds > 0 ? Double(totals.seen) / totals.seconds : 0)))
+            imagesPerSecond: totals.seconds > 0 ? Double(totals.seen) / totals.seconds : 0,
+            learningRate: network.learningRate)))
     }
     return totals
   }
