@@ -36,7 +36,7 @@ struct WatchCommandTests {
         atPath: run.path + "/" + name, toPath: followed.appending(name))
     }
     let log = followed.appending("events.jsonl")
-    FileManager.default.createFile(atPath: log, contents: nil)
+    #expect(FileManager.default.createFile(atPath: log, contents: nil))
 
     let (process, output, error) = try LeptonProcess.start(["watch", followed.path, "--headless"])
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
