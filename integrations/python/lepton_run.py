@@ -647,8 +647,8 @@ class LeptonRun:
         """Records one optimisation step.
 
         step: step within the epoch, counting from 1. loss: the batch's mean loss (a
-        number, NumPy scalar or one-element tensor). lr: the learning rate, stored as
-        `learningRate` beside Lepton's fields. epoch: the epoch in progress, by default
+        number, NumPy scalar or one-element tensor). lr: the learning rate, stored in the
+        batch event's `learningRate` field. epoch: the epoch in progress, by default
         the one after the last logged epoch. accuracy: the batch accuracy if known.
         batch_size: images in the batch, for images per second when
         `images_per_second` is not given (default: config `batch_size`).
