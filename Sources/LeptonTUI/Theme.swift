@@ -44,8 +44,11 @@ public struct Theme: Sendable {
     if style.bold { attributes.insert(.bold) }
     if style.dim { attributes.insert(.dim) }
     if style.reverse { attributes.insert(.reverse) }
+    // A background key can only carry reverse video, which marks a bar without colour.
+    let background = entry(for: style.background)
+    if background.attributes.contains(.reverse) { attributes.insert(.reverse) }
     let resolved = ResolvedStyle(
-      foreground: foreground.color, background: entry(for: style.background).color,
+      foreground: foreground.color, background: background.color,
       attributes: attributes)
     return resolved.reduced(to: support)
   }

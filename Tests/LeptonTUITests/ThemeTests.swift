@@ -134,7 +134,9 @@ import Testing
     let directory = Self.repositoryRoot.appendingPathComponent("themes")
     let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
       .filter { $0.hasSuffix(".theme") }
-    #expect(files.contains("default.theme"))
+    for name in ["default", "light", "high-contrast", "monochrome"] {
+      #expect(files.contains("\(name).theme"))
+    }
     for file in files {
       let parsed = try Theme.load(path: directory.appendingPathComponent(file).path)
       #expect(parsed.warnings.isEmpty, "\(file): \(parsed.warnings)")
@@ -232,6 +234,28 @@ import Testing
     #expect(resolved.foreground == .indexed(15))
     #expect(resolved.background == .indexed(4))
     #expect(resolved.attributes == [.bold, .dim])
+  }
+
+  @Test func reverseBackgroundKeyReversesBar() {
+    let theme = Theme.parse("text = default\nstatus-bar = default reverse\n", name: "test").theme
+    let style = Style(foreground: .text, background: .statusBar)
+
+    let resolved = theme.resolve(style, support: .colors256)
+
+    #expect(resolved.background == .terminalDefault)
+    #expect(resolved.attributes == [.reverse])
+  }
+
+  @Test func monochromeThemeMarksBarsWithoutColour() throws {
+    let path = ThemeFileTests.repositoryRoot.appendingPathComponent("themes/monochrome.theme").path
+    let theme = try Theme.load(path: path).theme
+    let bar = theme.resolve(Style(foreground: .text, background: .titleBar), support: .colors256)
+    let series = theme.resolve(Style(foreground: .series(3)), support: .colors256)
+
+    #expect(bar.foreground == .terminalDefault)
+    #expect(bar.background == .terminalDefault)
+    #expect(bar.attributes == [.reverse])
+    #expect(series.foreground == .terminalDefault)
   }
 }
 
