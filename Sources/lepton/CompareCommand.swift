@@ -1,6 +1,7 @@
 import Foundation
 import LeptonEngine
 import LeptonMetrics
+import LeptonRender
 import LeptonRuns
 
 /// `lepton compare`: the last epochs of two or more stored runs side by side as text, with
@@ -143,36 +144,23 @@ enum CompareCommand {
 
   /// Returns the column name of run `index`: A, B, C and so on.
   static func letter(_ index: Int) -> String {
-    index < 26 ? String(UnicodeScalar(UInt8(65 + index))) : "R\(index + 1)"
-  }
-
-  private static func format(_ value: Double) -> String {
-    value.isNaN ? "undefined" : String(format: "%.4f", value)
-  }
-
-  private static func change(_ value: Double, from base: Double) -> String {
-    guard !value.isNaN, !base.isNaN else { return "-" }
-    return String(format: "%+.4f", value - base)
+    ComparisonText.letter(index)
   }
 
   /// Formats the test metrics of each run, the best marked with *, and changes against A.
   static func metricTable(_ runs: [Compared]) -> String {
-    let metrics: [(String, Bool, (ClassificationReport) -> Double)] = [
-      ("accuracy", true, { $0.accuracy }), ("macro precision", true, { $0.macro.precision }),
-      ("macro recall", true, { $0.macro.recall }), ("macro F1", true, { $0.macro.f1 }),
-      ("macro AUC", true, { $0.macro.auc }), ("balanced accuracy", true, { $0.balancedAccuracy }),
-      ("loss", false, { $0.loss }), ("MAE", false, { $0.meanAbsoluteError }),
-    ]
     var header = ["metric"] + runs.indices.map { letter($0) + "  " }
     header += runs.indices.dropFirst().map { "\(letter($0)) - A" }
     var rows = [header]
-    for (name, higherIsBetter, value) in metrics {
-      let values = runs.map { value($0.summary.test) }
-      let defined = values.filter { !$0.isNaN }
-      let best = higherIsBetter ? defined.max() : defined.min()
-      var row = [name]
-      row += values.map { format($0) + ($0 == best && runs.count > 1 ? " *" : "  ") }
-      row += values.dropFirst().map { change($0, from: values[0]) }
+    for metric in ComparisonText.metrics {
+      let values = runs.map { metric.value($0.summary.test) }
+      let best = ComparisonText.bestIndex(of: values, higherIsBetter: metric.higherIsBetter)
+        .map { values[$0] }
+      var row = [metric.name]
+      row += values.map {
+        ComparisonText.value($0) + ($0 == best && runs.count > 1 ? " *" : "  ")
+      }
+      row += values.dropFirst().map { ComparisonText.change($0, from: values[0]) }
       rows.append(row)
     }
     return "Test metrics of the last epoch (* marks the best)\n" + columns(rows)
@@ -189,8 +177,8 @@ enum CompareCommand {
         index < $0.summary.test.perClass.count ? $0.summary.test.perClass[index].f1 : .nan
       }
       rows.append(
-        [index < names.count ? names[index] : String(index)] + values.map(format)
-          + values.dropFirst().map { change($0, from: values[0]) })
+        [index < names.count ? names[index] : String(index)] + values.map(ComparisonText.value)
+          + values.dropFirst().map { ComparisonText.change($0, from: values[0]) })
     }
     return "Per-class F1\n" + columns(rows)
   }
@@ -201,25 +189,11 @@ enum CompareCommand {
     let classCount = first.summary.test.classCount
     var lines = ["Against A, on \(first.labels.count) shared test images"]
     for (index, other) in runs.enumerated().dropFirst() {
-      let test = try McNemarTest(
-        labels: first.labels, predictionsA: first.predictions, predictionsB: other.predictions)
-      let method = test.method == .exactBinomial ? "exact binomial" : "chi-squared"
-      lines.append(
-        "  \(letter(index)): McNemar p \(test.pValue > 0 ? "= " + String(format: "%.4g", test.pValue) : "< 1e-300") (\(method); "
-          + "\(test.onlyACorrectCount) right only in A, "
-          + "\(test.onlyBCorrectCount) right only in \(letter(index)))"
-          + (test.note.map { ", \($0)" } ?? ""))
-      let bootstrap = try PairedBootstrapDifference(
+      let statistics = try PairedStatistics(
         labels: first.labels, predictionsA: first.predictions, predictionsB: other.predictions,
         classCount: classCount, seed: seed)
-      for (name, interval) in [
-        ("accuracy", bootstrap.accuracyDifference), ("macro F1", bootstrap.macroF1Difference),
-      ] {
-        lines.append(
-          "    \(name) \(letter(index)) - A \(String(format: "%+.4f", interval.estimate)), 95% interval "
-            + "\(String(format: "%+.4f", interval.lower)) to \(String(format: "%+.4f", interval.upper))"
-            + " (\(bootstrap.resampleCount) paired resamples, seed \(seed))")
-      }
+      lines.append("  " + ComparisonText.mcNemarLine(statistics.mcNemar, letter: letter(index)))
+      lines += ComparisonText.bootstrapLines(statistics, letter: letter(index)).map { "    " + $0 }
     }
     return lines.joined(separator: "\n")
   }
