@@ -27,15 +27,19 @@ public struct ChartSeries: Sendable {
   public var kind: Kind
   /// Whether the legend lists this series.
   public var inLegend: Bool
+  /// The character of `.markers` points, or nil for the glyph set's marker.
+  public var marker: Character?
 
   public init(
-    name: String, points: [ChartPoint], role: ColorRole, kind: Kind = .line, inLegend: Bool = true
+    name: String, points: [ChartPoint], role: ColorRole, kind: Kind = .line, inLegend: Bool = true,
+    marker: Character? = nil
   ) {
     self.name = name
     self.points = points
     self.role = role
     self.kind = kind
     self.inLegend = inLegend
+    self.marker = marker
   }
 }
 
@@ -241,7 +245,8 @@ public struct LineChart: Sendable {
     switch entry.kind {
     case .markers:
       for dot in dots {
-        canvas.mark(dotX: dot.x, dotY: dot.y, character: glyphs.marker, role: entry.role)
+        canvas.mark(
+          dotX: dot.x, dotY: dot.y, character: entry.marker ?? glyphs.marker, role: entry.role)
       }
     case .line, .dotted:
       guard var previous = dots.first else { return }
@@ -297,7 +302,7 @@ public struct LineChart: Sendable {
     swatch: Character, text: String, role: ColorRole
   )] {
     series.filter(\.inLegend).map { entry in
-      let swatch = entry.kind == .markers ? glyphs.marker : glyphs.legendLine
+      let swatch = entry.kind == .markers ? entry.marker ?? glyphs.marker : glyphs.legendLine
       return (swatch, "\(swatch) \(entry.name)", entry.role)
     }
   }
