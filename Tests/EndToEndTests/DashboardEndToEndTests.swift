@@ -43,14 +43,6 @@ final class DashboardEndToEndTests {
       environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
   }
 
-  /// Checks the `stty -a` output after the program exited: echo and canonical input
-  /// are on again, so the shell works normally.
-  private func expectTerminalRestored(_ screen: String) {
-    let words = screen.split(whereSeparator: \.isWhitespace)
-    #expect(words.contains("echo"), "echo is still off:\n\(screen)")
-    #expect(words.contains("icanon"), "canonical input is still off:\n\(screen)")
-  }
-
   @Test func keysWorkAndQuitStopsTraining() async throws {
     let session = try startSession("--epochs 100")
     defer { session.kill() }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Testing
 
 /// A detached tmux session running one command in a pane of fixed size, for end-to-end
 /// tests of full-screen programs.
@@ -204,4 +205,16 @@ final class TmuxSession: @unchecked Sendable {
     let signalNumber = status & 0x7f
     return signalNumber == 0 ? (status >> 8) & 0xff : 128 + signalNumber
   }
+}
+
+/// Checks the `stty -a` output after the program exited: echo and canonical input
+/// are on again, so the shell works normally.
+func expectTerminalRestored(
+  _ screen: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let words = screen.split(whereSeparator: \.isWhitespace)
+  #expect(words.contains("echo"), "echo is still off:\n\(screen)", sourceLocation: sourceLocation)
+  #expect(
+    words.contains("icanon"), "canonical input is still off:\n\(screen)",
+    sourceLocation: sourceLocation)
 }
