@@ -74,7 +74,7 @@ struct ComparisonPanels {
       if state.metric.isStepLevel && state.smoothingEnabled {
         title += ", smoothed: EMA weight \(NumberFormat.trimmed(ComparisonState.smoothingWeight))"
       }
-      if state.logScale { title += ", y: log10" }
+      if state.logScale { title += ", log y" }
       return title + ")"
     case .metrics: return "Test metrics of the last epoch, change against A"
     case .perClass: return "Per-class test F1, change against A"
@@ -167,10 +167,18 @@ struct ComparisonPanels {
           name: letter, points: marks, role: role, kind: .markers, inLegend: false,
           marker: glyphs.runMarker(curve.runIndex)))
     }
-    let chart = LineChart(
+    var chart = LineChart(
       series: series, xLabel: state.axis == .epoch ? "epoch" : "step", showsLegend: false,
       emptyMessage: "no values of \(state.metric.title) yet")
+    if state.logScale {
+      chart.yLabel = Self.logAxisLabel
+    }
     chart.draw(in: chartArea, on: &grid, glyphs: glyphs)
+  }
+
+  /// Labels a log10 y axis with the original value, in three significant digits.
+  @Sendable static func logAxisLabel(_ exponent: Double) -> String {
+    String(format: "%.3g", pow(10, exponent))
   }
 
   /// Draws a run's marker in its colour, then `text`, and returns the column after it.

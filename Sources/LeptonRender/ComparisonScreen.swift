@@ -13,7 +13,7 @@ public enum ComparisonScreen {
     ("m", "curves: next metric"),
     ("x", "curves: x axis by epoch or by step"),
     ("s", "curves: smoothing of step curves"),
-    ("l", "curves: log10 y scale on or off"),
+    ("l", "curves: log y scale on or off"),
     ("n", "matrix: counts or row rates"),
     ("b", "matrix: next run compared with A"),
     ("[ ]", "ROC: previous or next class"),
@@ -141,7 +141,7 @@ public enum ComparisonScreen {
         ? "EMA \(NumberFormat.trimmed(ComparisonState.smoothingWeight))" : "off"
       return [
         "m \(state.metric.title)", "x by \(state.axis == .epoch ? "epoch" : "step")",
-        "s smoothing \(smoothing)", "l \(state.logScale ? "log10" : "linear") y",
+        "s smoothing \(smoothing)", "l \(state.logScale ? "log" : "linear") y",
       ]
     case .metrics, .perClass:
       return ["Tab next view", "change against A: green better, red worse"]

@@ -332,6 +332,8 @@ public struct ComparisonState: Sendable {
   }
 
   /// Returns the curve of every run for the current metric, axis, smoothing and scale.
+  /// With the log scale on, y is log10 of the value, and the chart labels the axis with
+  /// the original values.
   public func curves() -> [RunCurve] {
     runs.indices.map { index in
       var points = linearPoints(of: index, metric: metric)
@@ -384,7 +386,7 @@ public struct ComparisonState: Sendable {
       message = "linear y scale"
     } else if allPositive(metric) {
       logScale = true
-      message = "log10 y scale"
+      message = "log y scale"
     } else {
       message = "log scale rejected: \(metric.title) has values <= 0"
     }

@@ -33,7 +33,7 @@ enum CompareCommand {
       x            curves: x axis by epoch or by global step
       s            curves: exponential moving average (weight 0.98) of the
                    step curves on or off
-      l            curves: log10 y scale on or off (rejected when a value is
+      l            curves: log y scale on or off (rejected when a value is
                    zero or negative)
       n            matrix: counts or row rates
       b            matrix: compare the next run with A (three or more runs)

@@ -50,7 +50,7 @@ import Testing
     let grid = ComparisonScreen.render(state: state, width: 100, height: 30, glyphs: .unicodeSet)
     let lines = grid.lines()
     try expectGolden(lines, named: "Compare2StepLogHelp")
-    #expect(lines.contains { $0.contains("curves: log10 y scale on or off") })
+    #expect(lines.contains { $0.contains("curves: log y scale on or off") })
   }
 
   @Test func normalizedMatrixDifference() throws {
