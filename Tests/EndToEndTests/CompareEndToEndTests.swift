@@ -42,14 +42,17 @@ final class CompareEndToEndTests {
   }
 
   /// Starts `lepton compare` on `ids` in a 120x35 pane. The shell then prints the exit
-  /// status, the terminal modes and `modes-printed`.
-  private func compareSession(_ ids: [String], locale: String) throws -> TmuxSession {
+  /// status, the terminal modes and `modes-printed`. It traps SIGINT so that Ctrl-C ends
+  /// only `lepton`.
+  private func compareSession(
+    _ ids: [String], locale: String, extraEnvironment: [String: String] = [:]
+  ) throws -> TmuxSession {
     let binary = try LeptonProcess.executable.path
     return try TmuxSession(
       width: 120, height: 35,
-      command: "sh -c '\(binary) compare \(ids.joined(separator: " ")) --runs-dir \(runsPath); "
-        + "echo exit=$?; stty -a; echo modes-printed; sleep 30'",
-      environment: ["LANG": locale, "LC_ALL": locale])
+      command: "sh -c 'trap : INT; \(binary) compare \(ids.joined(separator: " ")) "
+        + "--runs-dir \(runsPath); echo exit=$?; stty -a; echo modes-printed; sleep 30'",
+      environment: ["LANG": locale, "LC_ALL": locale].merging(extraEnvironment) { $1 })
   }
 
   @Test func keysSwitchViewsAndQuit() async throws {
@@ -106,18 +109,32 @@ final class CompareEndToEndTests {
     expectTerminalRestored(screen)
   }
 
-  @Test func asciiLocaleUsesLetterMarkers() async throws {
+  @Test func monochromeASCIIKeepsRunMarkers() async throws {
     let ids = try trainTwoRuns()
-    let session = try compareSession(ids, locale: "C")
+    let session = try compareSession(ids, locale: "C", extraEnvironment: ["NO_COLOR": "1"])
     defer { session.kill() }
 
     let screen = try await session.waitFor(text: "test accuracy (x: epoch)", timeout: .seconds(60))
     #expect(screen.contains("o A  \(ids[0])"), "legend of A:\n\(screen)")
     #expect(screen.contains("x B  \(ids[1])"), "legend of B:\n\(screen)")
     #expect(!screen.contains("●"))
+    let escapes = try session.captureWithEscapes()
+    #expect(!containsColourEscape(escapes), "colour escape found with NO_COLOR")
     try session.sendKeys("q")
     let after = try await session.waitFor(text: "modes-printed", timeout: .seconds(30))
     #expect(after.contains("exit=0"))
+  }
+
+  @Test func interruptRestoresTerminal() async throws {
+    let ids = try trainTwoRuns()
+    let session = try compareSession(ids, locale: "C.UTF-8")
+    defer { session.kill() }
+
+    try await session.waitFor(text: "test accuracy (x: epoch)", timeout: .seconds(60))
+    try session.sendKeys("C-c")
+    let screen = try await session.waitFor(text: "modes-printed", timeout: .seconds(30))
+    #expect(screen.contains("exit=130"))
+    expectTerminalRestored(screen)
   }
 
   @Test func headlessPrintsTextTables() throws {

@@ -218,3 +218,11 @@ func expectTerminalRestored(
     words.contains("icanon"), "canonical input is still off:\n\(screen)",
     sourceLocation: sourceLocation)
 }
+
+/// Returns whether a `capture-pane -e` screen sets a foreground or background colour.
+func containsColourEscape(_ screen: String) -> Bool {
+  // SGR colour parameters are 30-38, 40-48, 90-97 and 100-107. tmux still writes 39 and
+  // 49 (default colours) and attributes such as 1 (bold) and 7 (reverse).
+  let colour = /\u{1B}\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m/
+  return screen.firstMatch(of: colour) != nil
+}
