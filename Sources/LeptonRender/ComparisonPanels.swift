@@ -231,10 +231,37 @@ struct ComparisonPanels {
       header: ["metric"] + runs.map { $0.letter + "  " } + changeHeaders, rows: rows)
     let used = table.draw(in: rect, on: &grid, glyphs: glyphs)
     var y = rect.y + used + 1
-    for line in statisticsLines() where y < rect.maxY {
-      grid.write(line.text, in: rect, row: y, style: line.style, glyphs: glyphs)
-      y += 1
+    for line in statisticsLines() {
+      let indent = String(repeating: " ", count: line.text.prefix { $0 == " " }.count + 4)
+      for part in Self.wrap(line.text, width: rect.width, continuationIndent: indent)
+      where y < rect.maxY {
+        grid.write(part, in: rect, row: y, style: line.style, glyphs: glyphs)
+        y += 1
+      }
     }
+  }
+
+  /// Splits `text` at spaces into lines of at most `width` characters, starting each
+  /// continuation line with `continuationIndent`. A word longer than a line is cut when
+  /// it is drawn.
+  static func wrap(_ text: String, width: Int, continuationIndent: String) -> [String] {
+    guard text.count > width, width > continuationIndent.count + 8 else { return [text] }
+    let leading = String(text.prefix { $0 == " " })
+    var lines: [String] = []
+    var current = leading
+    var lineHasWord = false
+    for word in text.dropFirst(leading.count).split(separator: " ") {
+      let candidate = lineHasWord ? current + " " + word : current + word
+      if candidate.count > width && lineHasWord {
+        lines.append(current)
+        current = continuationIndent + word
+      } else {
+        current = candidate
+      }
+      lineHasWord = true
+    }
+    lines.append(current)
+    return lines
   }
 
   /// Returns McNemar's test and the bootstrap intervals of each run against A, as the

@@ -304,6 +304,9 @@ public struct ComparisonState: Sendable {
     for other in others { updateStatistics(forRun: other) }
   }
 
+  // NOTE: The bootstrap draws 1000 resamples on the caller's thread. Stored runs pay
+  // this once before the screen opens, but a live trainer's evaluation would delay the
+  // next redraw by that much.
   private mutating func updateStatistics(forRun index: Int) {
     statistics[index] = nil
     statisticsFailures[index] = nil
@@ -350,6 +353,8 @@ public struct ComparisonState: Sendable {
     let run = runs[index]
     let stepsPerEpoch = Double(max(1, run.stepsPerEpoch ?? 1))
     if metric.isStepLevel {
+      // NOTE: Past `stepCurveCapacity` steps the buffer keeps means of groups of steps,
+      // so the moving average then runs over those means instead of single steps.
       let raw = metric == .trainLossByStep ? run.trainLoss.allPoints : run.trainAccuracy.allPoints
       let values = smoothingEnabled ? Self.smoothed(raw.map(\.y)) : raw.map(\.y)
       return zip(raw, values).map { point, value in

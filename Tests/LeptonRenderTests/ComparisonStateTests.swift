@@ -275,3 +275,22 @@ import Testing
     #expect(state.runs.count == 2)
   }
 }
+
+@Suite struct ComparisonWrapTests {
+  @Test func wrapSplitsAtSpacesWithIndent() {
+    let lines = ComparisonPanels.wrap(
+      "B: McNemar p = 0.01 (chi-squared; 68 right only in A)", width: 24,
+      continuationIndent: "    ")
+    #expect(lines == ["B: McNemar p = 0.01", "    (chi-squared; 68", "    right only in A)"])
+  }
+
+  @Test func wrapKeepsShortText() {
+    #expect(ComparisonPanels.wrap("short", width: 24, continuationIndent: "  ") == ["short"])
+  }
+
+  @Test func wrapKeepsLeadingIndent() {
+    let lines = ComparisonPanels.wrap(
+      "  accuracy B - A +0.1000, 95% interval", width: 20, continuationIndent: "      ")
+    #expect(lines == ["  accuracy B - A", "      +0.1000, 95%", "      interval"])
+  }
+}
