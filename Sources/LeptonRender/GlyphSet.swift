@@ -26,6 +26,8 @@ public struct GlyphSet: Hashable, Sendable {
   public let separator: Character
   /// Bar heights from lowest to highest, for sparklines.
   public let sparkLevels: [Character]
+  /// Marks that tell runs apart on a chart without colour, one per run in order.
+  public let runMarkers: [Character]
 
   /// Returns the Unicode set when `unicode` is true and the ASCII set otherwise.
   public init(unicode: Bool) {
@@ -47,6 +49,7 @@ public struct GlyphSet: Hashable, Sendable {
       ellipsis = "…"
       separator = "│"
       sparkLevels = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+      runMarkers = ["●", "■", "▲", "◆", "▼", "★", "✚", "○"]
     } else {
       topLeft = "+"
       topRight = "+"
@@ -64,6 +67,7 @@ public struct GlyphSet: Hashable, Sendable {
       ellipsis = "~"
       separator = "|"
       sparkLevels = ["_", ".", "-", "=", "+", "*", "#"]
+      runMarkers = ["o", "x", "+", "#", "@", "%", "&", "="]
     }
   }
 
@@ -77,6 +81,11 @@ public struct GlyphSet: Hashable, Sendable {
     let locale = [lcAll, lcCtype, lang].compactMap { $0 }.first { !$0.isEmpty } ?? ""
     let normalized = String(locale.lowercased().filter { $0 != "-" })
     return GlyphSet(unicode: normalized.contains("utf8"))
+  }
+
+  /// Returns the marker of run `index`, wrapping past the last marker.
+  public func runMarker(_ index: Int) -> Character {
+    runMarkers[((index % runMarkers.count) + runMarkers.count) % runMarkers.count]
   }
 
   /// Returns the shade character for a value in `0...1`, clamping values outside that range.

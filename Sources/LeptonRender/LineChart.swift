@@ -27,15 +27,19 @@ public struct ChartSeries: Sendable {
   public var kind: Kind
   /// Whether the legend lists this series.
   public var inLegend: Bool
+  /// The character of `.markers` points, or nil for the glyph set's marker.
+  public var marker: Character?
 
   public init(
-    name: String, points: [ChartPoint], role: ColorRole, kind: Kind = .line, inLegend: Bool = true
+    name: String, points: [ChartPoint], role: ColorRole, kind: Kind = .line, inLegend: Bool = true,
+    marker: Character? = nil
   ) {
     self.name = name
     self.points = points
     self.role = role
     self.kind = kind
     self.inLegend = inLegend
+    self.marker = marker
   }
 }
 
@@ -97,11 +101,14 @@ public struct LineChart: Sendable {
   public var showsLegend: Bool
   /// Text shown when no series has a point.
   public var emptyMessage: String
+  /// Formats a y tick value in place of the default axis label, for example to label a
+  /// log10 axis with the original values. Nil uses `NumberFormat.axisLabel`.
+  public var yLabel: (@Sendable (Double) -> String)?
 
   public init(
     series: [ChartSeries], xLabel: String = "", xRange: ClosedRange<Double>? = nil,
     yRange: ClosedRange<Double>? = nil, showsLegend: Bool = true,
-    emptyMessage: String = "no data yet"
+    emptyMessage: String = "no data yet", yLabel: (@Sendable (Double) -> String)? = nil
   ) {
     self.series = series
     self.xLabel = xLabel
@@ -109,6 +116,7 @@ public struct LineChart: Sendable {
     self.yRange = yRange
     self.showsLegend = showsLegend
     self.emptyMessage = emptyMessage
+    self.yLabel = yLabel
   }
 
   /// Returns the x and y ranges that the chart draws: the fixed ranges, or the extent of
@@ -241,7 +249,8 @@ public struct LineChart: Sendable {
     switch entry.kind {
     case .markers:
       for dot in dots {
-        canvas.mark(dotX: dot.x, dotY: dot.y, character: glyphs.marker, role: entry.role)
+        canvas.mark(
+          dotX: dot.x, dotY: dot.y, character: entry.marker ?? glyphs.marker, role: entry.role)
       }
     case .line, .dotted:
       guard var previous = dots.first else { return }
@@ -275,7 +284,10 @@ public struct LineChart: Sendable {
   func yTickValues(range: ClosedRange<Double>, rows: Int) -> [(row: Int, label: String)] {
     guard rows > 0 else { return [] }
     let span = range.upperBound - range.lowerBound
-    let top = (0, NumberFormat.axisLabel(range.upperBound, span: span))
+    let label = { (value: Double) in
+      yLabel?(value) ?? NumberFormat.axisLabel(value, span: span)
+    }
+    let top = (0, label(range.upperBound))
     guard rows > 1 else { return [top] }
     var ticks = [top]
     let interval = 4
@@ -285,11 +297,11 @@ public struct LineChart: Sendable {
       while row < rows - 2 {
         let center = Double(row * BrailleCanvas.dotsPerRow) + 1.5
         let value = range.upperBound - center / dotHeight * span
-        ticks.append((row, NumberFormat.axisLabel(value, span: span)))
+        ticks.append((row, label(value)))
         row += interval
       }
     }
-    ticks.append((rows - 1, NumberFormat.axisLabel(range.lowerBound, span: span)))
+    ticks.append((rows - 1, label(range.lowerBound)))
     return ticks
   }
 
@@ -297,7 +309,7 @@ public struct LineChart: Sendable {
     swatch: Character, text: String, role: ColorRole
   )] {
     series.filter(\.inLegend).map { entry in
-      let swatch = entry.kind == .markers ? glyphs.marker : glyphs.legendLine
+      let swatch = entry.kind == .markers ? entry.marker ?? glyphs.marker : glyphs.legendLine
       return (swatch, "\(swatch) \(entry.name)", entry.role)
     }
   }

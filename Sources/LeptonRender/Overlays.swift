@@ -20,13 +20,19 @@ public struct HelpOverlay: Sendable {
     ("< >", "stored run: previous/next epoch"),
   ]
 
-  public init() {}
+  /// The keys listed, in display order.
+  public var shownBindings: [(key: String, action: String)]
+
+  /// Creates the overlay of `bindings`, by default the dashboard's keys.
+  public init(bindings: [(key: String, action: String)] = HelpOverlay.bindings) {
+    shownBindings = bindings
+  }
 
   /// Draws a bordered box in the middle of `rect`, clearing what lies under it.
   /// Nothing is drawn when not even one binding fits.
   public func draw(in rect: Rect, on grid: inout Grid, glyphs: GlyphSet) {
-    let keyWidth = Self.bindings.map(\.key.count).max() ?? 0
-    let lines = Self.bindings.map { TextFit.pad($0.key, to: keyWidth) + "  " + $0.action }
+    let keyWidth = shownBindings.map(\.key.count).max() ?? 0
+    let lines = shownBindings.map { TextFit.pad($0.key, to: keyWidth) + "  " + $0.action }
     let footer = "press ? to close"
     let innerWidth = max(lines.map(\.count).max() ?? 0, footer.count) + 2
     let box = rect.centered(width: innerWidth + 2, height: lines.count + 4)
@@ -34,7 +40,7 @@ public struct HelpOverlay: Sendable {
     grid.fill(box, with: Cell(" ", style: Style(background: .terminalDefault)))
     let inner = grid.drawBox(box, title: "Keys", focused: true, glyphs: glyphs)
     for (index, line) in lines.enumerated() {
-      let key = TextFit.pad(Self.bindings[index].key, to: keyWidth)
+      let key = TextFit.pad(shownBindings[index].key, to: keyWidth)
       let y = inner.y + index
       // The last row keeps the footer, so a short screen lists fewer bindings.
       guard y < inner.maxY - 1 else { break }
@@ -51,16 +57,25 @@ public struct HelpOverlay: Sendable {
 
 /// The one-line screen shown when the terminal is below the dashboard's minimum size.
 public enum TooSmallScreen {
+  /// The dashboard's minimum size, the default of the functions below.
+  private static var dashboardMinimum: String {
+    "\(DashboardView.minimumWidth)x\(DashboardView.minimumHeight)"
+  }
+
   /// Returns the message for a terminal of `width` x `height` cells.
   public static func message(width: Int, height: Int) -> String {
-    "terminal too small: needs \(minimumSize), have \(width)x\(height)"
+    "terminal too small: needs \(dashboardMinimum), have \(width)x\(height)"
   }
 
   /// Returns the longest of the message's shorter forms that fits in `width` columns,
-  /// or the shortest form cut to `width` when none fits.
-  public static func fittedMessage(width: Int, height: Int) -> String {
+  /// or the shortest form cut to `width` when none fits. `minimumSize` is the size
+  /// that the screen needs, such as "100x30".
+  public static func fittedMessage(width: Int, height: Int, minimumSize: String? = nil)
+    -> String
+  {
+    let minimumSize = minimumSize ?? dashboardMinimum
     let forms = [
-      message(width: width, height: height),
+      "terminal too small: needs \(minimumSize), have \(width)x\(height)",
       "too small: needs \(minimumSize), have \(width)x\(height)",
       "needs \(minimumSize)",
       minimumSize,
@@ -69,15 +84,14 @@ public enum TooSmallScreen {
   }
 
   /// Draws the message on the middle row, centred.
-  public static func render(width: Int, height: Int, glyphs: GlyphSet) -> Grid {
+  public static func render(
+    width: Int, height: Int, minimumSize: String? = nil, glyphs: GlyphSet
+  ) -> Grid {
     var grid = Grid(width: width, height: height)
     grid.write(
-      fittedMessage(width: width, height: height), in: grid.bounds, row: (height - 1) / 2,
-      alignment: .center, style: Style(foreground: .warning, bold: true), glyphs: glyphs)
+      fittedMessage(width: width, height: height, minimumSize: minimumSize), in: grid.bounds,
+      row: (height - 1) / 2, alignment: .center, style: Style(foreground: .warning, bold: true),
+      glyphs: glyphs)
     return grid
-  }
-
-  private static var minimumSize: String {
-    "\(DashboardView.minimumWidth)x\(DashboardView.minimumHeight)"
   }
 }

@@ -41,8 +41,7 @@ public final class DashboardApp {
   public let colorSupport: ColorSupport
 
   private let options: Options
-  private let terminal: Terminal
-  private var converter: GridConverter
+  private let screen: ScreenSession
   private var state = DashboardState()
   private var training: DashboardOutcome.Training = .notStarted
   private let clock = ContinuousClock()
@@ -58,16 +57,16 @@ public final class DashboardApp {
     self.theme = theme
     self.options = options
     observer = DashboardObserver()
-    terminal = try Terminal(
-      inputTimeoutMilliseconds: options.inputTimeoutMilliseconds, environment: environment)
-    glyphs = GlyphSet(unicode: terminal.isUTF8)
-    colorSupport = terminal.colorSupport
-    converter = GridConverter(theme: theme, support: terminal.colorSupport)
+    screen = try ScreenSession(
+      theme: theme, inputTimeoutMilliseconds: options.inputTimeoutMilliseconds,
+      environment: environment)
+    glyphs = screen.glyphs
+    colorSupport = screen.colorSupport
   }
 
   /// Restores the terminal. `run` calls this before it returns.
   public func close() {
-    terminal.close()
+    screen.close()
   }
 
   /// Runs the dashboard until the user presses `q` or SIGINT, SIGTERM or SIGHUP
@@ -78,12 +77,12 @@ public final class DashboardApp {
   /// A second `q` or signal leaves at once. After training ends the dashboard stays
   /// until `q`.
   public func run(control: TrainingControl) -> DashboardOutcome {
-    defer { terminal.close() }
+    defer { screen.close() }
     var leaving: DashboardOutcome.Reason?
     var leaveDeadline: ContinuousClock.Instant?
-    var lastDraw: ContinuousClock.Instant?
-    var redrawNow = true
-    var hasNewEvents = false
+    var schedule = RedrawSchedule(
+      minimumFrameInterval: options.minimumFrameInterval,
+      idleRedrawInterval: options.idleRedrawInterval)
 
     while true {
       if let signalNumber = SignalMonitor.takePending() {
@@ -92,36 +91,30 @@ public final class DashboardApp {
         if leaving != nil { return DashboardOutcome(reason: reason, training: training) }
         leaving = reason
         leaveDeadline = beginStop(control: control, reason: reason.stopReason)
-        redrawNow = true
+        schedule.redrawNow = true
       }
 
       if applyQueuedEvents() {
-        hasNewEvents = true
+        schedule.hasNewEvents = true
       }
 
       if let leaving, trainingHasEnded || leaveDeadline.map({ clock.now >= $0 }) ?? true {
         return DashboardOutcome(reason: leaving, training: training)
       }
 
-      let now = clock.now
-      let sinceDraw = lastDraw.map { now - $0 } ?? .seconds(1_000)
-      if redrawNow || (hasNewEvents && sinceDraw >= options.minimumFrameInterval)
-        || sinceDraw >= options.idleRedrawInterval
-      {
+      if schedule.isDue(at: clock.now) {
         draw()
-        lastDraw = clock.now
-        redrawNow = false
-        hasNewEvents = false
+        schedule.markDrawn(at: clock.now)
       }
 
       // The loop sleeps here, for up to the input timeout.
-      guard let key = terminal.readKey() else { continue }
+      guard let key = screen.readKey() else { continue }
       if state.explorerSettings.prompt != nil {
-        redrawNow = editPrompt(with: key) || redrawNow
+        schedule.redrawNow = editPrompt(with: key) || schedule.redrawNow
         continue
       }
       guard let command = KeyBindings.command(for: key) else { continue }
-      redrawNow = true
+      schedule.redrawNow = true
       if command == .quit {
         if leaving != nil || trainingHasEnded {
           return DashboardOutcome(reason: .userQuit, training: training)
@@ -194,7 +187,7 @@ public final class DashboardApp {
     case .character(let character):
       state.typeInPrompt(character)
     case .resize:
-      terminal.updateSize()
+      screen.updateSize()
     default:
       return false
     }
@@ -240,13 +233,13 @@ public final class DashboardApp {
     case .changeEpoch(let delta):
       changeEpoch(by: delta)
     case .resize:
-      terminal.updateSize()
+      screen.updateSize()
     }
   }
 
   private func draw() {
     let grid = DashboardView.render(
-      state: state, width: terminal.width, height: terminal.height, glyphs: glyphs)
-    terminal.draw(converter.snapshot(of: grid))
+      state: state, width: screen.width, height: screen.height, glyphs: glyphs)
+    screen.draw(grid)
   }
 }

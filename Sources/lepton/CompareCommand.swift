@@ -1,30 +1,57 @@
 import Foundation
 import LeptonEngine
 import LeptonMetrics
+import LeptonRender
 import LeptonRuns
+import LeptonTUI
 
-/// `lepton compare`: the last epochs of two or more stored runs side by side as text, with
-/// McNemar's test and paired bootstrap intervals against the first run.
+/// `lepton compare`: the last epochs of two or more stored runs side by side, in the
+/// comparison screen or as text, with McNemar's test and paired bootstrap intervals
+/// against the first run.
 enum CompareCommand {
   static let help = """
     Usage: lepton compare RUN RUN [RUN...] [options]
 
-    Compares the last completed epoch of each run on the shared test set: a
-    table of test metrics with one column per run, the best value marked with
+    Compares the last completed epoch of each run on the shared test set. On a
+    terminal it opens a full-screen comparison with five views; with
+    --headless, or without a terminal, it prints the same comparison as text:
+    a table of test metrics with one column per run, the best value marked with
     * and the change against the first run; per-class F1 with changes;
     McNemar's test (exact binomial when fewer than 25 samples differ) and
     paired bootstrap 95% intervals for the accuracy and macro-F1 differences
     against the first run; and the configuration fields that differ. Runs
-    evaluated on different test sets are refused.
+    evaluated on different test sets are rejected. Runs are lettered A, B, C
+    in the order given, and A is the reference of every change.
+
+    Keys of the comparison screen:
+      1-5          views: curves, metrics, per-class F1, confusion matrix
+                   difference (B - A), ROC curves per class
+      Tab, S-Tab   next or previous view
+      m            curves: next metric (train loss per step or epoch, train
+                   accuracy, test loss, accuracy, macro F1 and AUC, and
+                   validation loss and accuracy when the runs have them)
+      x            curves: x axis by epoch or by global step
+      s            curves: exponential moving average (weight 0.98) of the
+                   step curves on or off
+      l            curves: log y scale on or off (rejected when a value is
+                   zero or negative)
+      n            matrix: counts or row rates
+      b            matrix: compare the next run with A (three or more runs)
+      [ ]          ROC: previous or next class
+      ?            help
+      q            quit
 
     Options:
-      --runs-dir DIR   directory of run ids (default runs)
-      --seed N         seed of the bootstrap resamples (default 0)
-      --json           print every statistic as one JSON object instead
-      -h, --help       show this help
+      --runs-dir DIR      directory of run ids (default runs)
+      --seed N            seed of the bootstrap resamples (default 0)
+      --json              print every statistic as one JSON object instead
+      --theme NAME|PATH   colour theme of the comparison screen (default: default)
+      --headless          print text even on a terminal
+      -h, --help          show this help
 
     Exit status: 0 on success, 1 for a missing run or different test sets, 2
-    for a command-line mistake.
+    for a command-line mistake, 128 plus the signal number when a signal ends
+    the comparison screen.
     """
 
   /// One run's last epoch with its test predictions.
@@ -41,9 +68,11 @@ enum CompareCommand {
     var runsDirectory = "runs"
     var seed: UInt64 = 0
     var json = false
+    var themeName: String?
+    var headless = false
     var parser = OptionParser(
-      command: "compare", arguments: arguments, valueOptions: ["--runs-dir", "--seed"],
-      flagOptions: ["--json"])
+      command: "compare", arguments: arguments,
+      valueOptions: ["--runs-dir", "--seed", "--theme"], flagOptions: ["--headless", "--json"])
     while let token = try parser.next() {
       switch token {
       case .positional(let argument): runArguments.append(argument)
@@ -56,6 +85,9 @@ enum CompareCommand {
           runsDirectory = try parseString(value, option: name, expected: "a directory")
         case "--seed": seed = UInt64(try parseInteger(value, option: name, range: 0...Int.max))
         case "--json": json = true
+        case "--theme":
+          themeName = try parseString(value, option: name, expected: "a theme name or path")
+        case "--headless": headless = true
         default: throw CommandLineError.unknownOption(name, command: "compare", suggestion: nil)
         }
       }
@@ -65,7 +97,9 @@ enum CompareCommand {
         option: "RUN", value: runArguments.joined(separator: " "),
         expected: "at least two runs, such as 'lepton compare RUN_A RUN_B'")
     }
+    let theme = try loadTheme(themeName)
     var runs: [Compared] = []
+    var storedRuns: [StoredRun] = []
     for argument in runArguments {
       let path = ShowCommand.resolve(argument, runsDirectory: runsDirectory)
       let stored = try RunLogReader.read(directory: path)
@@ -74,6 +108,7 @@ enum CompareCommand {
         return ExitStatus.failure
       }
       runs.append(compared)
+      storedRuns.append(stored)
     }
 
     let first = runs[0]
@@ -100,6 +135,46 @@ enum CompareCommand {
       print(String(decoding: data, as: UTF8.self))
       return ExitStatus.success
     }
+
+    let decision = TerminalSupport.shouldUseHeadless(forceHeadless: headless)
+    if let notice = decision.reason { writeError(notice) }
+    if !decision.headless {
+      do {
+        let state = try comparisonState(of: storedRuns, compared: runs, seed: seed)
+        let app = try ComparisonApp(state: state, theme: theme.theme)
+        for warning in theme.warnings { writeError(warning) }
+        if case .signal(_, let number) = app.run() { return 128 + number }
+        return ExitStatus.success
+      } catch let error as TerminalError {
+        writeError("\(error). Falling back to text output.")
+      }
+    }
+    try printText(runs, seed: seed)
+    return ExitStatus.success
+  }
+
+  /// Builds the comparison screen's state from every event of the stored runs, with
+  /// the test scores of each run's last epoch that has them.
+  static func comparisonState(of storedRuns: [StoredRun], compared: [Compared], seed: UInt64)
+    throws -> ComparisonState
+  {
+    var state = ComparisonState(runIDs: compared.map(\.id), bootstrapSeed: seed)
+    for (index, stored) in storedRuns.enumerated() {
+      let references = ShowCommand.testEvaluations(of: stored)
+      for event in ShowCommand.replay(stored, references: [:]) {
+        state.apply(event, toRun: index)
+      }
+      if let reference = references[compared[index].summary.epoch] {
+        state.setEvaluation(
+          try RunLogReader.loadEvaluation(reference, in: stored.directory), forRun: index)
+      }
+    }
+    return state
+  }
+
+  /// Prints the comparison as text: the runs, the metric and per-class tables, the
+  /// statistics against A and the configuration differences.
+  static func printText(_ runs: [Compared], seed: UInt64) throws {
     for (index, run) in runs.enumerated() {
       print(
         "\(letter(index))  \(run.id): \(run.config?.model ?? "unknown model"), "
@@ -115,7 +190,6 @@ enum CompareCommand {
     let differences = configurationDifferences(runs)
     print("")
     print(differences.isEmpty ? "Configuration: no differences" : differences)
-    return ExitStatus.success
   }
 
   /// Returns the run's last epoch that has test scores on disk, with argmax predictions.
@@ -153,36 +227,23 @@ enum CompareCommand {
 
   /// Returns the column name of run `index`: A, B, C and so on.
   static func letter(_ index: Int) -> String {
-    index < 26 ? String(UnicodeScalar(UInt8(65 + index))) : "R\(index + 1)"
-  }
-
-  private static func format(_ value: Double) -> String {
-    value.isNaN ? "undefined" : String(format: "%.4f", value)
-  }
-
-  private static func change(_ value: Double, from base: Double) -> String {
-    guard !value.isNaN, !base.isNaN else { return "-" }
-    return String(format: "%+.4f", value - base)
+    ComparisonText.letter(index)
   }
 
   /// Formats the test metrics of each run, the best marked with *, and changes against A.
   static func metricTable(_ runs: [Compared]) -> String {
-    let metrics: [(String, Bool, (ClassificationReport) -> Double)] = [
-      ("accuracy", true, { $0.accuracy }), ("macro precision", true, { $0.macro.precision }),
-      ("macro recall", true, { $0.macro.recall }), ("macro F1", true, { $0.macro.f1 }),
-      ("macro AUC", true, { $0.macro.auc }), ("balanced accuracy", true, { $0.balancedAccuracy }),
-      ("loss", false, { $0.loss }), ("MAE", false, { $0.meanAbsoluteError }),
-    ]
     var header = ["metric"] + runs.indices.map { letter($0) + "  " }
     header += runs.indices.dropFirst().map { "\(letter($0)) - A" }
     var rows = [header]
-    for (name, higherIsBetter, value) in metrics {
-      let values = runs.map { value($0.summary.test) }
-      let defined = values.filter { !$0.isNaN }
-      let best = higherIsBetter ? defined.max() : defined.min()
-      var row = [name]
-      row += values.map { format($0) + ($0 == best && runs.count > 1 ? " *" : "  ") }
-      row += values.dropFirst().map { change($0, from: values[0]) }
+    for metric in ComparisonText.metrics {
+      let values = runs.map { metric.value($0.summary.test) }
+      let best = ComparisonText.bestIndex(of: values, higherIsBetter: metric.higherIsBetter)
+        .map { values[$0] }
+      var row = [metric.name]
+      row += values.map {
+        ComparisonText.value($0) + ($0 == best && runs.count > 1 ? " *" : "  ")
+      }
+      row += values.dropFirst().map { ComparisonText.change($0, from: values[0]) }
       rows.append(row)
     }
     return "Test metrics of the last epoch (* marks the best)\n" + columns(rows)
@@ -199,8 +260,8 @@ enum CompareCommand {
         index < $0.summary.test.perClass.count ? $0.summary.test.perClass[index].f1 : .nan
       }
       rows.append(
-        [index < names.count ? names[index] : String(index)] + values.map(format)
-          + values.dropFirst().map { change($0, from: values[0]) })
+        [index < names.count ? names[index] : String(index)] + values.map(ComparisonText.value)
+          + values.dropFirst().map { ComparisonText.change($0, from: values[0]) })
     }
     return "Per-class F1\n" + columns(rows)
   }
@@ -211,25 +272,11 @@ enum CompareCommand {
     let classCount = first.summary.test.classCount
     var lines = ["Against A, on \(first.labels.count) shared test images"]
     for (index, other) in runs.enumerated().dropFirst() {
-      let test = try McNemarTest(
-        labels: first.labels, predictionsA: first.predictions, predictionsB: other.predictions)
-      let method = test.method == .exactBinomial ? "exact binomial" : "chi-squared"
-      lines.append(
-        "  \(letter(index)): McNemar p \(test.pValue > 0 ? "= " + String(format: "%.4g", test.pValue) : "< 1e-300") (\(method); "
-          + "\(test.onlyACorrectCount) right only in A, "
-          + "\(test.onlyBCorrectCount) right only in \(letter(index)))"
-          + (test.note.map { ", \($0)" } ?? ""))
-      let bootstrap = try PairedBootstrapDifference(
+      let statistics = try PairedStatistics(
         labels: first.labels, predictionsA: first.predictions, predictionsB: other.predictions,
         classCount: classCount, seed: seed)
-      for (name, interval) in [
-        ("accuracy", bootstrap.accuracyDifference), ("macro F1", bootstrap.macroF1Difference),
-      ] {
-        lines.append(
-          "    \(name) \(letter(index)) - A \(String(format: "%+.4f", interval.estimate)), 95% interval "
-            + "\(String(format: "%+.4f", interval.lower)) to \(String(format: "%+.4f", interval.upper))"
-            + " (\(bootstrap.resampleCount) paired resamples, seed \(seed))")
-      }
+      lines.append("  " + ComparisonText.mcNemarLine(statistics.mcNemar, letter: letter(index)))
+      lines += ComparisonText.bootstrapLines(statistics, letter: letter(index)).map { "    " + $0 }
     }
     return lines.joined(separator: "\n")
   }

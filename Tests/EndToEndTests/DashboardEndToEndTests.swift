@@ -43,14 +43,6 @@ final class DashboardEndToEndTests {
       environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
   }
 
-  /// Checks the `stty -a` output after the program exited: echo and canonical input
-  /// are on again, so the shell works normally.
-  private func expectTerminalRestored(_ screen: String) {
-    let words = screen.split(whereSeparator: \.isWhitespace)
-    #expect(words.contains("echo"), "echo is still off:\n\(screen)")
-    #expect(words.contains("icanon"), "canonical input is still off:\n\(screen)")
-  }
-
   @Test func keysWorkAndQuitStopsTraining() async throws {
     let session = try startSession("--epochs 100")
     defer { session.kill() }
@@ -256,10 +248,7 @@ final class DashboardEndToEndTests {
 
     let screen = try session.captureWithEscapes()
 
-    // SGR colour parameters are 30-38, 40-48, 90-97 and 100-107. tmux still writes 39 and
-    // 49 (default colours) and attributes such as 1 (bold) and 7 (reverse).
-    let colour = /\u{1B}\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m/
-    #expect(screen.firstMatch(of: colour) == nil, "colour escape found with NO_COLOR")
+    #expect(!containsColourEscape(screen), "colour escape found with NO_COLOR")
     try session.sendKeys("q")
     try await session.waitFor(text: "exit=", timeout: .seconds(60))
   }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Testing
 
 /// A detached tmux session running one command in a pane of fixed size, for end-to-end
 /// tests of full-screen programs.
@@ -204,4 +205,24 @@ final class TmuxSession: @unchecked Sendable {
     let signalNumber = status & 0x7f
     return signalNumber == 0 ? (status >> 8) & 0xff : 128 + signalNumber
   }
+}
+
+/// Checks the `stty -a` output after the program exited: echo and canonical input
+/// are on again, so the shell works normally.
+func expectTerminalRestored(
+  _ screen: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let words = screen.split(whereSeparator: \.isWhitespace)
+  #expect(words.contains("echo"), "echo is still off:\n\(screen)", sourceLocation: sourceLocation)
+  #expect(
+    words.contains("icanon"), "canonical input is still off:\n\(screen)",
+    sourceLocation: sourceLocation)
+}
+
+/// Returns whether a `capture-pane -e` screen sets a foreground or background colour.
+func containsColourEscape(_ screen: String) -> Bool {
+  // SGR colour parameters are 30-38, 40-48, 90-97 and 100-107. tmux still writes 39 and
+  // 49 (default colours) and attributes such as 1 (bold) and 7 (reverse).
+  let colour = /\u{1B}\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m/
+  return screen.firstMatch(of: colour) != nil
 }
