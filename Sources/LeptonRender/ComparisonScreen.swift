@@ -17,8 +17,9 @@ public enum ComparisonScreen {
     ("n", "matrix: counts or row rates"),
     ("b", "matrix: next run compared with A"),
     ("[ ]", "ROC: previous or next class"),
+    ("p", "pause or resume runs training side by side"),
     ("?", "show or hide this help"),
-    ("q", "quit"),
+    ("q", "quit (stops runs that are training)"),
   ]
 
   /// Returns the screen as a grid of exactly `width` x `height` cells, or the one-line
@@ -160,17 +161,49 @@ public enum ComparisonScreen {
     }
   }
 
+  /// Returns the status line's label: COMPARE for stored runs, and the state of the runs
+  /// while they train.
+  static func statusLabel(for state: ComparisonState) -> (String, ColorRole) {
+    guard state.live else { return ("COMPARE", .accent) }
+    if state.allEnded {
+      let failed = state.runs.contains { $0.outcome == "failed" }
+      return failed ? ("FAILED", .bad) : ("FINISHED", .good)
+    }
+    if state.stopRequested { return ("STOPPING", .warning) }
+    if state.paused { return ("PAUSED", .warning) }
+    return ("TRAINING", .accent)
+  }
+
+  /// Returns a live run's progress, such as "epoch 2/5 40%", or how it ended.
+  static func progressText(of run: ComparedRun) -> String {
+    if let outcome = run.outcome { return outcome }
+    guard let progress = run.progress else { return "starting" }
+    let total = run.config?.epochs ?? progress.epoch
+    let fraction = Double(progress.step) / Double(max(1, progress.stepsPerEpoch))
+    return "epoch \(progress.epoch)/\(total) \(Int((fraction * 100).rounded(.down)))%"
+  }
+
   private static func drawStatusLine(
     state: ComparisonState, in rect: Rect, on grid: inout Grid, glyphs: GlyphSet
   ) {
     let base = Style(foreground: .text, background: .statusBar)
     grid.fill(rect, with: Cell(" ", style: base))
-    var column = grid.write(
-      " COMPARE ", x: rect.x, y: rect.y,
-      style: Style(foreground: .accent, background: .statusBar, bold: true, reverse: true),
-      clip: rect)
     let help = "? help "
     let end = rect.maxX - help.count - 1
+    let (label, labelRole) = statusLabel(for: state)
+    var column = grid.write(
+      " \(label) ", x: rect.x, y: rect.y,
+      style: Style(foreground: labelRole, background: .statusBar, bold: true, reverse: true),
+      clip: rect)
+    if state.live {
+      for (index, run) in state.runs.enumerated() where column + 2 < end {
+        let letterStyle = base.with(foreground: .seriesRole(index)).bolded()
+        column = grid.write("  " + run.letter, x: column, y: rect.y, style: letterStyle, clip: rect)
+        let text = TextFit.truncate(
+          " " + progressText(of: run), to: max(0, end - column), glyphs: glyphs)
+        column = grid.write(text, x: column, y: rect.y, style: base, clip: rect)
+      }
+    }
     if let message = state.message {
       let fitted = TextFit.truncate("  " + message, to: max(0, end - column), glyphs: glyphs)
       column = grid.write(

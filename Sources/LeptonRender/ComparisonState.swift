@@ -125,6 +125,10 @@ public struct ComparedRun: Sendable {
   public private(set) var rocFailure: String?
   /// Whether the trainer reported `runFinished` or `runFailed`.
   public private(set) var ended = false
+  /// The latest training step, while the run trains.
+  public private(set) var progress: BatchProgress?
+  /// How the run ended: "finished", "interrupted" or "failed", or nil while it runs.
+  public private(set) var outcome: String?
 
   init(letter: String, id: String) {
     self.letter = letter
@@ -151,6 +155,8 @@ public struct ComparedRun: Sendable {
     ended = false
     let resumedFrom = resumption.resumedFromEpoch
     let lastStep = Double(resumedFrom * resumption.config.stepsPerEpoch)
+    outcome = nil
+    progress = nil
     epochs.removeAll { $0.epoch > resumedFrom }
     trainLoss.removePoints(afterX: lastStep)
     trainAccuracy.removePoints(afterX: lastStep)
@@ -164,6 +170,7 @@ public struct ComparedRun: Sendable {
   }
 
   mutating func addBatch(_ progress: BatchProgress) {
+    self.progress = progress
     stepsPerEpoch = progress.stepsPerEpoch
     let step = Double(progress.globalStep)
     trainLoss.append(x: step, y: progress.loss)
@@ -178,8 +185,9 @@ public struct ComparedRun: Sendable {
     }
   }
 
-  mutating func end() {
+  mutating func end(outcome: String) {
     ended = true
+    self.outcome = outcome
   }
 
   /// Stores a test evaluation: argmax predictions, their confusion matrix and the ROC
@@ -271,6 +279,16 @@ public struct ComparisonState: Sendable {
   public private(set) var selectedClass = 0
   /// A one-line notice for the status line, such as why log scale was rejected.
   public var message: String?
+  /// Whether the runs train while the screen is open, as with `lepton train --model A
+  /// --model B`, so the status line shows their progress.
+  public var live = false
+  /// Whether the user paused the live runs.
+  public var paused = false
+  /// Whether the user asked the live runs to stop.
+  public var stopRequested = false
+
+  /// Whether every run has reported its end.
+  public var allEnded: Bool { runs.allSatisfy(\.ended) }
 
   /// Creates a comparison of `runIDs.count` runs, named by these ids until their
   /// `runStarted` events arrive.
@@ -314,8 +332,10 @@ public struct ComparisonState: Sendable {
       setEvaluation(evaluation, forRun: index)
     case .epochEnded(let summary):
       runs[index].addEpoch(summary)
-    case .runFinished, .runFailed:
-      runs[index].end()
+    case .runFinished:
+      runs[index].end(outcome: "finished")
+    case .runFailed(let failure):
+      runs[index].end(outcome: failure.kind == .interrupted ? "interrupted" : "failed")
     }
   }
 

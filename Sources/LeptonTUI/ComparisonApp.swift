@@ -22,6 +22,8 @@ public final class ComparisonApp {
     public var inputTimeoutMilliseconds: Int32 = 100
     public var minimumFrameInterval: Duration = .milliseconds(250)
     public var idleRedrawInterval: Duration = .seconds(1)
+    /// How long `q` or a signal waits for training runs to report their end.
+    public var stopGracePeriod: Duration = .seconds(5)
 
     public init() {}
   }
@@ -60,17 +62,43 @@ public final class ComparisonApp {
 
   /// Runs the screen until the user presses `q` or SIGINT, SIGTERM or SIGHUP arrives,
   /// then restores the terminal and returns the reason.
-  public func run() -> DashboardOutcome.Reason {
+  ///
+  /// With `control`, the runs train while the screen is open: `p` pauses them, and `q` or a
+  /// signal requests a stop and waits up to `Options.stopGracePeriod` for every run to
+  /// report its end. A second `q` or signal leaves at once. After the runs end the screen
+  /// stays until `q`.
+  public func run(control: TrainingControl? = nil) -> DashboardOutcome.Reason {
     defer { screen.close() }
+    state.live = control != nil
+    var leaving: DashboardOutcome.Reason?
+    var leaveDeadline: ContinuousClock.Instant?
     var schedule = RedrawSchedule(
       minimumFrameInterval: options.minimumFrameInterval,
       idleRedrawInterval: options.idleRedrawInterval)
+    /// Starts leaving for `reason`, or returns true when the screen should close now.
+    func leave(_ reason: DashboardOutcome.Reason) -> Bool {
+      guard let control, leaving == nil, !state.allEnded else { return true }
+      leaving = reason
+      state.stopRequested = true
+      state.paused = false
+      control.setPaused(false)
+      control.requestStop(reason: reason.stopReason)
+      leaveDeadline = clock.now + options.stopGracePeriod
+      return false
+    }
+
     while true {
       if let signalNumber = SignalMonitor.takePending() {
-        return .signal(name: SignalMonitor.name(of: signalNumber), number: signalNumber)
+        let reason = DashboardOutcome.Reason.signal(
+          name: SignalMonitor.name(of: signalNumber), number: signalNumber)
+        if leave(reason) { return reason }
+        schedule.redrawNow = true
       }
       if applyQueuedEvents() {
         schedule.hasNewEvents = true
+      }
+      if let leaving, state.allEnded || leaveDeadline.map({ clock.now >= $0 }) ?? true {
+        return leaving
       }
       if schedule.isDue(at: clock.now) {
         screen.draw(
@@ -82,12 +110,15 @@ public final class ComparisonApp {
       // The loop sleeps here, for up to the input timeout.
       guard let key = screen.readKey(), let command = ComparisonKeyBindings.command(for: key)
       else { continue }
-      switch command {
-      case .quit: return .userQuit
-      case .resize: screen.updateSize()
-      default: state.perform(command)
-      }
       schedule.redrawNow = true
+      switch command {
+      case .quit:
+        if leave(.userQuit) { return .userQuit }
+      case .resize: screen.updateSize()
+      default:
+        state.perform(command)
+        if command == .togglePause, let control { control.setPaused(state.paused) }
+      }
     }
   }
 

@@ -22,6 +22,8 @@ public enum ComparisonCommand: Hashable, Sendable {
   case cycleComparedRun
   /// Show the ROC curves of the next (+1) or previous (-1) class.
   case changeClass(Int)
+  /// Pause or resume the runs that train while the screen is open.
+  case togglePause
   /// Re-query the terminal size and lay the screen out again.
   case resize
 }
@@ -47,6 +49,7 @@ public enum ComparisonKeyBindings {
     }
     switch character {
     case "q", "Q": return .quit
+    case "p", "P": return .togglePause
     case "?": return .toggleHelp
     case "\t": return .nextTab
     case "m", "M": return .cycleMetric
@@ -64,11 +67,17 @@ public enum ComparisonKeyBindings {
 
 extension ComparisonState {
   /// Applies a key's command to the screen state. `quit` and `resize` belong to the app
-  /// and change nothing here. Each command clears the previous status message first.
+  /// and change nothing here; the app also passes `togglePause` to the trainers. Each command clears the previous status message first.
   public mutating func perform(_ command: ComparisonCommand) {
     message = nil
     switch command {
     case .quit, .resize: break
+    case .togglePause:
+      if !live {
+        message = "nothing is training: p pauses runs trained side by side"
+      } else if !allEnded && !stopRequested {
+        paused.toggle()
+      }
     case .toggleHelp: helpVisible.toggle()
     case .nextTab: tab = tab.next
     case .previousTab: tab = tab.previous

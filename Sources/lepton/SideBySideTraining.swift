@@ -1,5 +1,6 @@
 import Foundation
 import LeptonEngine
+import LeptonRender
 import LeptonRuns
 import LeptonTUI
 
@@ -50,7 +51,25 @@ enum SideBySideTraining {
       }
       print("\(member.letter): run saved in \(member.directory.path)")
     }
+    if decision.headless { printComparison(members) }
     return statuses.first { $0 != ExitStatus.success } ?? ExitStatus.success
+  }
+
+  /// Prints `lepton compare`'s text for the runs' last epochs with stored test scores, or
+  /// nothing when a run has none.
+  static func printComparison(_ members: [Member]) {
+    do {
+      var compared: [CompareCommand.Compared] = []
+      for member in members {
+        let stored = try RunLogReader.read(directory: member.directory.path)
+        guard let last = try CompareCommand.lastEpoch(of: stored) else { return }
+        compared.append(last)
+      }
+      print("")
+      try CompareCommand.printText(compared, seed: 0)
+    } catch {
+      writeError("The runs cannot be compared: \(error)")
+    }
   }
 
   /// Returns the OpenMP threads of each run: the runtime's count (`OMP_NUM_THREADS`, or one
@@ -83,9 +102,37 @@ enum SideBySideTraining {
     }
   }
 
-  /// Trains every member while the comparison screen owns this thread.
+  /// Trains every member while the comparison screen owns this thread, then prints how
+  /// each run ended.
   static func runDashboard(_ members: [Member], theme: ParsedTheme) -> [Int32] {
-    // NOTE: the live comparison screen is not wired in yet, so this prints text.
-    runHeadless(members)
+    for warning in theme.warnings { writeError(warning) }
+    let state = ComparisonState(
+      runIDs: members.map(\.directory.id), bootstrapSeed: 0)
+    let app: ComparisonApp
+    do {
+      app = try ComparisonApp(state: state, theme: theme.theme)
+    } catch {
+      writeError("\(error). Falling back to text output.")
+      return runHeadless(members)
+    }
+    let control = TrainingControl()
+    var results: [ResultBox] = []
+    for (member, observer) in zip(members, app.observers) {
+      member.trainer.addObserver(observer)
+      let result = ResultBox()
+      member.trainer.start(control: control) { outcome in result.set(outcome) }
+      results.append(result)
+    }
+    let reason = app.run(control: control)
+    // The screen is closed; let the trainers finish their current step and log the stop.
+    control.requestStop(reason: reason.stopReason)
+    let outcomes = results.map { $0.wait() }
+    for warning in theme.warnings { writeError(warning) }
+    var signal: Int32?
+    if case .signal(_, let number) = reason { signal = number }
+    return zip(members, outcomes).map { member, outcome in
+      print("\(member.letter): \(TrainCommand.endLine(for: outcome))")
+      return TrainCommand.exitStatus(for: outcome, signal: signal)
+    }
   }
 }

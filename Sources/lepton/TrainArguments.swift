@@ -80,7 +80,9 @@ struct TrainArguments: Equatable {
       -h, --help          show this help
 
     Keys in the dashboard: q stop and quit, p pause or resume, ? help,
-    Tab next panel, n normalise the confusion matrix, s smoothing.
+    Tab next panel, n normalise the confusion matrix, s smoothing. With two or
+    more --model options the comparison screen of 'lepton compare' opens
+    instead (keys in 'lepton compare --help'), p pausing every run.
     """
 
   static func parse(_ arguments: [String]) throws -> TrainArguments {

@@ -24,13 +24,14 @@ import Testing
     (.character("["), .changeClass(-1)),
     (.right, .changeClass(1)),
     (.left, .changeClass(-1)),
+    (.character("p"), .togglePause),
     (.resize, .resize),
   ])
   func keyMapsToCommand(key: InputKey, command: ComparisonCommand) {
     #expect(ComparisonKeyBindings.command(for: key) == command)
   }
 
-  @Test(arguments: [InputKey.character("6"), .character("0"), .character("p"), .up, .pageDown])
+  @Test(arguments: [InputKey.character("6"), .character("0"), .character("z"), .up, .pageDown])
   func unboundKeyDoesNothing(key: InputKey) {
     #expect(ComparisonKeyBindings.command(for: key) == nil)
   }
@@ -59,5 +60,23 @@ import Testing
     #expect(state.message == "only run B can be compared with A")
     state.perform(.selectTab(.metrics))
     #expect(state.message == nil)
+  }
+
+  @Test func pauseTogglesOnlyLiveRuns() {
+    var state = ComparisonState(runIDs: ["a", "b"])
+    state.perform(.togglePause)
+    #expect(!state.paused)
+    #expect(state.message == "nothing is training: p pauses runs trained side by side")
+
+    state.live = true
+    state.perform(.togglePause)
+    #expect(state.paused)
+    #expect(state.message == nil)
+    state.perform(.togglePause)
+    #expect(!state.paused)
+
+    state.stopRequested = true
+    state.perform(.togglePause)
+    #expect(!state.paused)
   }
 }

@@ -1,0 +1,82 @@
+import Foundation
+import LeptonRuns
+import Testing
+
+/// Runs `lepton train` with two models in tmux: the comparison screen follows both runs
+/// live, `p` pauses them and `q` leaves once they are done.
+@Suite(
+  .serialized,
+  .enabled(if: TmuxSession.isAvailable, "tmux is not installed"),
+  .enabled(if: (try? LeptonProcess.executable) != nil, "the lepton binary is not built"))
+final class SideBySideScreenTests {
+  let workDirectory: URL
+
+  init() throws {
+    workDirectory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("lepton-side-by-side-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+  }
+
+  deinit {
+    try? FileManager.default.removeItem(at: workDirectory)
+  }
+
+  /// Returns the live progress part of the status line, such as "A epoch 2/4 40%  B ...".
+  private func progress(in screen: String) -> String {
+    let statusLine = screen.split(separator: "\n").last { $0.contains(" ? help") } ?? ""
+    guard let start = statusLine.range(of: "  A ") else { return "" }
+    guard let end = statusLine.range(of: "  m ", range: start.upperBound..<statusLine.endIndex)
+    else { return String(statusLine[start.lowerBound...]) }
+    return String(statusLine[start.lowerBound..<end.lowerBound])
+  }
+
+  @Test func pauseFollowAndQuit() async throws {
+    let data = workDirectory.appendingPathComponent("data").path
+    let runs = workDirectory.appendingPathComponent("runs").path
+    try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+    try SyntheticIDX.write(to: data, trainCount: 3000, testCount: 200)
+    let binary = try LeptonProcess.executable.path
+    let session = try TmuxSession(
+      width: 120, height: 35,
+      command: "sh -c '\(binary) train --data \(data) --runs-dir \(runs) --model lenet5 "
+        + "--model fmnist-cnn --epochs 4 --batch 32; echo exit=$?; stty -a; "
+        + "echo modes-printed; sleep 30'",
+      environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
+    defer { session.kill() }
+
+    try await session.waitFor(text: " TRAINING ", timeout: .seconds(120))
+    try session.sendKeys("p")
+    let paused = try await session.waitFor(text: " PAUSED ")
+    // A step in progress may still finish, so read the progress after a moment.
+    try await Task.sleep(for: .seconds(1))
+    let before = progress(in: try session.capture())
+    try await Task.sleep(for: .seconds(2))
+    let after = progress(in: try session.capture())
+    #expect(!before.isEmpty, "no progress in:\n\(paused)")
+    #expect(before == after, "training went on while paused")
+
+    try session.sendKeys("p")
+    try await session.waitFor(text: " TRAINING ")
+    let finished = try await session.waitFor(text: " FINISHED ", timeout: .seconds(300))
+    #expect(finished.contains("A finished"))
+    #expect(finished.contains("B finished"))
+    #expect(finished.contains("B - A: McNemar p "))
+    try session.sendKeys("2")
+    try await session.waitFor(text: "Test metrics of the last epoch")
+
+    try session.sendKeys("q")
+    let screen = try await session.waitFor(text: "modes-printed", timeout: .seconds(30))
+    #expect(screen.contains("exit=0"))
+    expectTerminalRestored(screen)
+    #expect(screen.contains("A: run saved in "))
+    #expect(screen.contains("B: run saved in "))
+
+    let ids = try FileManager.default.contentsOfDirectory(atPath: runs)
+    #expect(ids.count == 2)
+    for id in ids {
+      let run = try RunLogReader.read(directory: "\(runs)/\(id)")
+      #expect(run.epochs.map(\.epoch) == [1, 2, 3, 4])
+      #expect(run.status?.status == "finished")
+    }
+  }
+}
