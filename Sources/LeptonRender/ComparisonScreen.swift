@@ -18,6 +18,7 @@ public enum ComparisonScreen {
     ("b", "matrix: next run compared with A"),
     ("[ ]", "ROC: previous or next class"),
     ("p", "pause or resume runs training side by side"),
+    ("v", "next colour theme"),
     ("?", "show or hide this help"),
     ("q", "quit (stops runs that are training)"),
   ]

@@ -116,6 +116,9 @@ public struct DashboardState: Sendable {
   public var smoothingEnabled = true
   /// Whether the user paused training.
   public var paused = false
+  /// A one-line notice for the status line, such as the theme just chosen. The app clears
+  /// it at the next key.
+  public var notice: String?
   /// Whether the user asked the run to stop.
   public var stopRequested = false
 

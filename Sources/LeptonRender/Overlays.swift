@@ -18,6 +18,7 @@ public struct HelpOverlay: Sendable {
     ("a", "explorer: selective prediction"),
     ("=", "explorer: type 0.7, p0.9 or r0.8"),
     ("< >", "stored run: previous/next epoch"),
+    ("v", "next colour theme"),
   ]
 
   /// The keys listed, in display order.

@@ -9,6 +9,8 @@ public struct StatusLine: Sendable {
   public var fraction: Double
   public var imagesPerSecond: Double?
   public var secondsRemaining: Double?
+  /// A notice shown first, such as the theme just chosen.
+  public var notice: String?
 
   public init(
     status: RunStatus, epoch: Int? = nil, epochs: Int? = nil, step: Int? = nil,
@@ -33,6 +35,7 @@ public struct StatusLine: Sendable {
       stepsPerEpoch: state.progress?.stepsPerEpoch ?? state.config?.stepsPerEpoch,
       fraction: state.runFraction, imagesPerSecond: state.progress?.imagesPerSecond,
       secondsRemaining: state.estimatedSecondsRemaining)
+    notice = state.notice
   }
 
   private var statusRole: ColorRole {
@@ -47,6 +50,7 @@ public struct StatusLine: Sendable {
   /// Returns the text items before and after the progress bar, most important first.
   func items() -> (before: [String], after: [String]) {
     var before: [String] = []
+    if let notice { before.append(notice) }
     if let epoch, let epochs { before.append("epoch \(epoch)/\(epochs)") }
     if let step, let stepsPerEpoch { before.append("step \(step)/\(stepsPerEpoch)") }
     var after = [NumberFormat.percent(fraction, decimals: 0)]

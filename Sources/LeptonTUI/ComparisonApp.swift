@@ -35,6 +35,8 @@ public final class ComparisonApp {
   public private(set) var state: ComparisonState
 
   private let screen: ScreenSession
+  private let themeName: String
+  private var themeCycle: ThemeCycle?
   private let options: Options
   private let clock = ContinuousClock()
 
@@ -48,6 +50,7 @@ public final class ComparisonApp {
   ) throws(TerminalError) {
     self.state = state
     self.options = options
+    themeName = theme.name
     observers = state.runs.map { _ in DashboardObserver() }
     screen = try ScreenSession(
       theme: theme, inputTimeoutMilliseconds: options.inputTimeoutMilliseconds,
@@ -115,6 +118,10 @@ public final class ComparisonApp {
       case .quit:
         if leave(.userQuit) { return .userQuit }
       case .resize: screen.updateSize()
+      case .cycleTheme:
+        var cycle = themeCycle ?? ThemeCycle(current: themeName)
+        state.message = screen.switchTheme(cycle: &cycle)
+        themeCycle = cycle
       default:
         state.perform(command)
         if command == .togglePause, let control { control.setPaused(state.paused) }

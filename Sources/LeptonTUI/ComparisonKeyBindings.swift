@@ -24,6 +24,8 @@ public enum ComparisonCommand: Hashable, Sendable {
   case changeClass(Int)
   /// Pause or resume the runs that train while the screen is open.
   case togglePause
+  /// Switch to the next colour theme of the theme directories.
+  case cycleTheme
   /// Re-query the terminal size and lay the screen out again.
   case resize
 }
@@ -50,6 +52,7 @@ public enum ComparisonKeyBindings {
     switch character {
     case "q", "Q": return .quit
     case "p", "P": return .togglePause
+    case "v", "V": return .cycleTheme
     case "?": return .toggleHelp
     case "\t": return .nextTab
     case "m", "M": return .cycleMetric
@@ -67,11 +70,12 @@ public enum ComparisonKeyBindings {
 
 extension ComparisonState {
   /// Applies a key's command to the screen state. `quit` and `resize` belong to the app
-  /// and change nothing here; the app also passes `togglePause` to the trainers. Each command clears the previous status message first.
+  /// and change nothing here; the app also passes `togglePause` to the trainers
+  /// and carries out `cycleTheme`. Each command clears the previous status message first.
   public mutating func perform(_ command: ComparisonCommand) {
     message = nil
     switch command {
-    case .quit, .resize: break
+    case .quit, .resize, .cycleTheme: break
     case .togglePause:
       if !live {
         message = "nothing is training: p pauses runs trained side by side"

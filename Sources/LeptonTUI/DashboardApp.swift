@@ -35,7 +35,9 @@ public final class DashboardApp {
   /// Loads the test evaluation of an epoch of a stored run, for `<` and `>`. Nil during
   /// training, whose earlier scores are not kept in memory.
   public var evaluationLoader: ((Int) -> Evaluation?)?
+  /// The theme the dashboard opened with; `v` switches to others.
   public let theme: Theme
+  private var themeCycle: ThemeCycle?
   /// Unicode glyphs when the locale is UTF-8, ASCII otherwise.
   public let glyphs: GlyphSet
   public let colorSupport: ColorSupport
@@ -137,6 +139,13 @@ public final class DashboardApp {
     }
   }
 
+  /// Switches to the next theme, listing the themes at the first switch.
+  private func switchTheme() -> String {
+    var cycle = themeCycle ?? ThemeCycle(current: theme.name)
+    defer { themeCycle = cycle }
+    return screen.switchTheme(cycle: &cycle)
+  }
+
   /// Applies every queued event to the state. Returns true when there were any.
   private func applyQueuedEvents() -> Bool {
     let events = observer.drain()
@@ -195,7 +204,10 @@ public final class DashboardApp {
   }
 
   private func perform(_ command: DashboardCommand, control: TrainingControl) {
+    state.notice = nil
     switch command {
+    case .cycleTheme:
+      state.notice = switchTheme()
     case .quit:
       break
     case .togglePause:
@@ -241,5 +253,20 @@ public final class DashboardApp {
     let grid = DashboardView.render(
       state: state, width: screen.width, height: screen.height, glyphs: glyphs)
     screen.draw(grid)
+  }
+}
+
+extension ScreenSession {
+  /// Moves `cycle` to the next theme, draws with it from now on and returns the notice for
+  /// the status line: the theme's name and what went wrong loading it, if anything.
+  func switchTheme(cycle: inout ThemeCycle) -> String {
+    let (parsed, name, skipped) = cycle.advance()
+    setTheme(parsed.theme)
+    var notice = "theme \(name)"
+    if !parsed.warnings.isEmpty {
+      notice += ", \(parsed.warnings.count) invalid lines use the defaults: \(parsed.warnings[0])"
+    }
+    if let first = skipped.first { notice += "; skipped: \(first)" }
+    return notice
   }
 }

@@ -53,6 +53,8 @@ public enum DashboardCommand: Hashable, Sendable {
   case startPrompt
   /// Show the previous (-1) or next (+1) epoch's evaluation in a stored run.
   case changeEpoch(Int)
+  /// Switch to the next colour theme of the theme directories.
+  case cycleTheme
   /// Re-query the terminal size and lay the screen out again.
   case resize
 }
@@ -74,6 +76,7 @@ public enum KeyBindings {
     ("a", "explorer: abstain below the threshold (selective prediction)"),
     ("=", "explorer: type a threshold, or p0.9 / r0.8 for a precision or recall target"),
     ("< >", "stored runs: previous or next epoch"),
+    ("v", "next colour theme (default, then the themes/ files by name)"),
   ]
 
   /// Returns the command bound to `key`, or nil when the key does nothing. Letters match in
@@ -116,6 +119,7 @@ public enum KeyBindings {
     case "y", "Y": return .thresholdAtMaximumYoudenJ
     case "a", "A": return .toggleSelective
     case "=": return .startPrompt
+    case "v", "V": return .cycleTheme
     case "<", ",": return .changeEpoch(-1)
     case ">", ".": return .changeEpoch(1)
     default: return nil

@@ -32,6 +32,11 @@ final class ScreenSession {
     terminal.draw(converter.snapshot(of: grid))
   }
 
+  /// Draws from now on with `theme`. The next draw repaints every cell whose colours change.
+  func setTheme(_ theme: Theme) {
+    converter = GridConverter(theme: theme, support: colorSupport)
+  }
+
   /// Waits up to the input timeout for a key. Returns nil when none arrives.
   func readKey() -> InputKey? {
     terminal.readKey()

@@ -38,6 +38,7 @@ enum CompareCommand {
       n            matrix: counts or row rates
       b            matrix: compare the next run with A (three or more runs)
       [ ]          ROC: previous or next class
+      v            next colour theme (default, then the themes/ files)
       p            pause or resume runs that train side by side
                    (lepton train --model A --model B)
       ?            help

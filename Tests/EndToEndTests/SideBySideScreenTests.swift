@@ -63,6 +63,11 @@ final class SideBySideScreenTests {
     #expect(finished.contains("B - A: McNemar p "))
     try session.sendKeys("2")
     try await session.waitFor(text: "Test metrics of the last epoch")
+    // The checkout's themes/ are found next to the binary: default, then by name.
+    try session.sendKeys("v")
+    try await session.waitFor(text: "theme high-contrast")
+    try session.sendKeys("v")
+    try await session.waitFor(text: "theme light")
 
     try session.sendKeys("q")
     let screen = try await session.waitFor(text: "modes-printed", timeout: .seconds(30))

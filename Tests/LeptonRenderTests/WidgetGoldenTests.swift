@@ -237,6 +237,15 @@ import Testing
     try expectGolden(lines, named: "StatusLineStates")
   }
 
+  @Test func statusLineNoticeComesFirst() {
+    var state = FakeRun.midRunState()
+    state.notice = "theme light"
+    let lines = render(width: 100, height: 1) { grid, rect in
+      StatusLine(state: state).draw(in: rect, on: &grid, glyphs: .unicodeSet)
+    }
+    #expect(lines[0].hasPrefix(" TRAINING   theme light  epoch "), "\(lines[0])")
+  }
+
   @Test(arguments: glyphSets.map(\.name))
   func helpOverlay(glyphSetName: String) throws {
     let glyphs = try #require(Self.glyphSets.first { $0.name == glyphSetName }?.glyphs)

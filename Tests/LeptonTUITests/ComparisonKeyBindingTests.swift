@@ -25,6 +25,7 @@ import Testing
     (.right, .changeClass(1)),
     (.left, .changeClass(-1)),
     (.character("p"), .togglePause),
+    (.character("v"), .cycleTheme),
     (.resize, .resize),
   ])
   func keyMapsToCommand(key: InputKey, command: ComparisonCommand) {

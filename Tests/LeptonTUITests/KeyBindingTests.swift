@@ -17,6 +17,7 @@ import Testing
     (.character("c"), .togglePerClass),
     (.character("C"), .togglePerClass),
     (.character("t"), .toggleExplorer),
+    (.character("v"), .cycleTheme),
     (.right, .moveThreshold(0.01)),
     (.up, .moveThreshold(0.01)),
     (.left, .moveThreshold(-0.01)),
