@@ -23,10 +23,10 @@ public enum TerminalSupport {
       return (true, reason: nil)
     }
     guard let term = environment["TERM"], !term.isEmpty else {
-      return (true, reason: "TERM is not set, so the dashboard is off; printing progress lines")
+      return (true, reason: "TERM is not set, so the full-screen view is off; printing text instead")
     }
     if term == "dumb" {
-      return (true, reason: "TERM=dumb cannot show the dashboard; printing progress lines")
+      return (true, reason: "TERM=dumb cannot show the full-screen view; printing text instead")
     }
     return (false, reason: nil)
   }
