@@ -23,7 +23,9 @@ public enum TerminalSupport {
       return (true, reason: nil)
     }
     guard let term = environment["TERM"], !term.isEmpty else {
-      return (true, reason: "TERM is not set, so the full-screen view is off; printing text instead")
+      return (
+        true, reason: "TERM is not set, so the full-screen view is off; printing text instead"
+      )
     }
     if term == "dumb" {
       return (true, reason: "TERM=dumb cannot show the full-screen view; printing text instead")
