@@ -30,7 +30,8 @@ public struct RunDirectory: Sendable {
     do {
       try manager.createDirectory(atPath: root, withIntermediateDirectories: true)
     } catch {
-      throw RunError.cannotCreateDirectory(path: root, reason: reason(error))
+      throw RunError.cannotCreateDirectory(
+        path: root, reason: blockingFile(in: root).map { "\($0) is a file" } ?? reason(error))
     }
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -52,6 +53,21 @@ public struct RunDirectory: Sendable {
     throw RunError.cannotCreateDirectory(
       path: (root as NSString).appendingPathComponent(base),
       reason: "1000 runs already use this name")
+  }
+
+  /// Returns the first part of `path` that exists but is not a directory, which stops a
+  /// directory from being created there, or nil when there is none.
+  static func blockingFile(in path: String) -> String? {
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for component in path.split(separator: "/") {
+      prefix += prefix.isEmpty || prefix.hasSuffix("/") ? component : "/" + component
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory) else {
+        return nil
+      }
+      if !isDirectory.boolValue { return prefix }
+    }
+    return nil
   }
 
   private static func reason(_ error: Error) -> String {

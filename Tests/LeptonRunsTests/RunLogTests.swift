@@ -214,8 +214,10 @@ struct RunLogTests {
     #expect {
       try RunDirectory.create(root: blocker + "/runs", model: "m")
     } throws: { error in
-      guard case .cannotCreateDirectory(let path, _) = error as? RunError else { return false }
-      return path == blocker + "/runs"
+      guard case .cannotCreateDirectory(let path, let reason) = error as? RunError else {
+        return false
+      }
+      return path == blocker + "/runs" && reason == "\(blocker) is a file"
     }
   }
 }
