@@ -158,6 +158,24 @@ final class SignalEndToEndTests {
     expectTerminalRestored(screen)
   }
 
+  @Test func unknownTerminalFallsBackToText() async throws {
+    // Standard output stays the pane's terminal; the notices go to a file, since the
+    // report that follows them is longer than the pane.
+    let errors = workDirectory.appendingPathComponent("stderr.txt").path
+    let session = try TmuxSession(
+      width: 120, height: 35,
+      command: "sh -c 'TERM=no-such-terminal \(try trainCommand("--epochs 1 --limit 300")) "
+        + "2>\(errors); echo exit=$?; sleep 30'")
+    defer { session.kill() }
+
+    let screen = try await session.waitFor(text: "exit=", timeout: .seconds(120))
+    #expect(screen.contains("exit=0"), "\(screen)")
+    #expect(screen.contains("Run saved in"))
+    let notices = try String(contentsOfFile: errors, encoding: .utf8)
+    #expect(notices.contains("cannot initialise the terminal (TERM=no-such-terminal)"))
+    #expect(notices.contains("Falling back to text output."))
+  }
+
   /// Trains 4 short epochs while random keys and resizes arrive, then checks that the run
   /// finished with every epoch logged and that the terminal works.
   @Test func soakWithRandomKeysAndResizes() async throws {
