@@ -240,6 +240,12 @@ final class DashboardEndToEndTests {
   }
 
   @Test func noColorDrawsWithoutColours() async throws {
+    // The same dashboard without NO_COLOR has colours, so the check below can fail.
+    let coloured = try startSession("--epochs 100")
+    try await coloured.waitFor(text: "TRAINING", timeout: .seconds(60))
+    #expect(containsColourEscape(try coloured.captureWithEscapes()))
+    coloured.kill()
+
     let session = try TmuxSession(
       width: 120, height: 35, command: command("--epochs 100"),
       environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "NO_COLOR": "1"])

@@ -176,6 +176,33 @@ final class SignalEndToEndTests {
     #expect(notices.contains("Falling back to text output."))
   }
 
+  /// TERM=xterm has 8 colours and LANG=C is not UTF-8: the dashboard must keep to the 8
+  /// basic colours and draw with ASCII only.
+  @Test func eightColourASCIITerminal() async throws {
+    let session = try TmuxSession(
+      width: 120, height: 35,
+      command:
+        "sh -c 'TERM=xterm \(try trainCommand("--epochs 100")); echo exit=$?; "
+        + "stty -a; echo modes-printed; sleep 30'",
+      environment: ["LANG": "C", "LC_ALL": "C"])
+    defer { session.kill() }
+
+    let screen = try await session.waitFor(text: "TRAINING", timeout: .seconds(60))
+    let nonASCII = screen.unicodeScalars.filter { !$0.isASCII }
+    #expect(nonASCII.isEmpty, "non-ASCII output:\n\(screen)")
+    let escapes = try session.captureWithEscapes()
+    #expect(!escapes.contains("38;5;"), "256-colour foreground on an 8-colour terminal")
+    #expect(!escapes.contains("48;5;"), "256-colour background on an 8-colour terminal")
+    let brightColour = escapes.firstMatch(of: /\u{1B}\[([0-9;]*;)?(9[0-7]|10[0-7])(;[0-9;]*)?m/)
+    #expect(brightColour == nil, "bright colour escape on an 8-colour terminal")
+    #expect(containsColourEscape(escapes), "no colour at all on an 8-colour terminal")
+
+    try session.sendKeys("q")
+    let after = try await session.waitFor(text: "modes-printed", timeout: .seconds(60))
+    #expect(after.contains("exit=0"))
+    expectTerminalRestored(after)
+  }
+
   /// Trains 4 short epochs while random keys and resizes arrive, then checks that the run
   /// finished with every epoch logged and that the terminal works.
   @Test func soakWithRandomKeysAndResizes() async throws {

@@ -186,9 +186,11 @@ final class TmuxSession: @unchecked Sendable {
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
     // A test run started inside tmux must not reach the user's server through $TMUX.
+    // NO_COLOR is left out too, because `swift test` was seen to set it when its output is
+    // not a terminal; tests that want it pass it in `environment`.
     let environment =
       ProcessInfo.processInfo.environment
-      .filter { $0.key != "TMUX" && $0.key != "TMUX_PANE" }
+      .filter { !["TMUX", "TMUX_PANE", "NO_COLOR"].contains($0.key) }
       .map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { environment.forEach { free($0) } }
     let spawnError = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environment)
