@@ -57,9 +57,12 @@ struct EventPathTests {
     var result: Result<RunSummary, RunFailure>? { lock.withLock { value } }
   }
 
-  @Test func twoTrainersFeedDashboardAndComparison() async throws {
+  /// With one OpenMP thread per trainer, and with the runtime's default, which starts
+  /// OpenMP worker threads inside oneDNN's primitives.
+  @Test(arguments: [1, nil] as [Int?])
+  func twoTrainersFeedDashboardAndComparison(threadCount: Int?) async throws {
     var options = TrainingOptions(model: "conv4k3p1-relu-pool2-dense2", epochs: 3, batchSize: 8)
-    options.threadCount = 1
+    options.threadCount = threadCount
     let control = TrainingControl()
     var dashboard = DashboardState()
     var comparison = ComparisonState(runIDs: ["first", "second"])

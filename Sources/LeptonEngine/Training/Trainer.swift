@@ -21,6 +21,9 @@ public final class Trainer: @unchecked Sendable {
   private let splitProblem: String?
   private let observerLock = NSLock()
   private var observers: [any TrainingObserver] = []
+  /// A step whose loss is replaced by NaN, for tests of the divergence path. Set it before
+  /// `run` or `start`.
+  var nanLossStep: (epoch: Int, step: Int)?
 
   /// Prepares a run. The training split is cut to `options.limit` here, then the
   /// validation images are held out of it, and the normalisation is measured on the
@@ -236,11 +239,14 @@ public final class Trainer: @unchecked Sendable {
       let result = try batch.withBuffers { images, labels in
         try network.trainStep(images: images, labels: labels, count: count)
       }
-      guard result.lossSum.isFinite else {
+      var lossSum = result.lossSum
+      if let nanLossStep, nanLossStep == (epoch, step) { lossSum = .nan }
+      guard lossSum.isFinite else {
         throw RunFailure(
           kind: .diverged,
           message:
-            "Training diverged: the loss became \(result.lossSum) at epoch \(epoch), step "
+            "Training diverged: the loss became "
+            + (lossSum.isNaN ? "NaN" : "infinite") + " at epoch \(epoch), step "
             + "\(step). Try a lower learning rate than --lr \(options.optimizer.learningRate).",
           epoch: epoch, step: step, completedEpochs: progress.completedEpochs)
       }
@@ -266,6 +272,17 @@ public final class Trainer: @unchecked Sendable {
     epoch: Int, split: String, network: Network, samples: ImageSplit, images: [Float]
   ) throws -> ClassificationReport {
     let probabilities = try evaluate(network: network, samples: samples, images: images)
+    // Parameters can turn NaN in a step whose loss, computed before the update, was finite.
+    let nonFinite = probabilities.lazy.filter { !$0.isFinite }.count
+    if nonFinite > 0 {
+      throw RunFailure(
+        kind: .diverged,
+        message:
+          "Training diverged: after epoch \(epoch) the network gave \(nonFinite) NaN or "
+          + "infinite \(split) scores. Try a lower learning rate than --lr "
+          + "\(options.optimizer.learningRate).",
+        epoch: epoch, step: nil, completedEpochs: epoch - 1)
+    }
     emit(
       .evaluated(
         Evaluation(
