@@ -80,7 +80,8 @@ struct TrainArguments: Equatable {
       -h, --help          show this help
 
     Keys in the dashboard: q stop and quit, p pause or resume, ? help,
-    Tab next panel, n normalise the confusion matrix, s smoothing. With two or
+    Tab next panel, n normalise the confusion matrix, s smoothing, c per-class
+    table, t threshold explorer, v next colour theme. With two or
     more --model options the comparison screen of 'lepton compare' opens
     instead (keys in 'lepton compare --help'), p pausing every run.
     """
@@ -164,7 +165,13 @@ struct TrainArguments: Equatable {
       models.append(model)
     case "--data": dataDirectory = try parseString(value, option: name, expected: "a directory")
     case "--resume":
-      resume = try parseString(value, option: name, expected: "a run id or directory")
+      let run = try parseString(value, option: name, expected: "a run id or directory")
+      if let first = resume {
+        throw CommandLineError.invalidValueWithReason(
+          option: name, value: run, reason: "--resume \(first) was given already",
+          fix: "Resume one run at a time.")
+      }
+      resume = run
     case "--runs-dir": runsDirectory = try parseString(value, option: name, expected: "a directory")
     case "--theme": theme = try parseString(value, option: name, expected: "a theme name or path")
     case "--epochs": options.epochs = try parseInteger(value, option: name, range: 1...100_000)

@@ -17,6 +17,10 @@ enum ResumeError: Error, CustomStringConvertible {
   case unreadableSetting(path: String, name: String, value: String)
   /// The data directory no longer gives the images that the run trained on.
   case dataChanged(path: String, reason: String)
+  /// The run ended before its first epoch, so it saved no checkpoint.
+  case noCompletedEpoch(path: String)
+  /// `model.ckpt` was saved by another run or for another model.
+  case foreignCheckpoint(path: String, expected: String, found: String)
 
   var description: String {
     switch self {
@@ -45,6 +49,14 @@ enum ResumeError: Error, CustomStringConvertible {
       return
         "\(path): \(reason). Restore the run's data directory, or start a new run on the "
         + "new data."
+    case .noCompletedEpoch(let path):
+      return
+        "\(path): the run ended before its first epoch, so it has no checkpoint to resume "
+        + "from. Start a new run with the same options."
+    case .foreignCheckpoint(let path, let expected, let found):
+      return
+        "\(path): model.ckpt was saved by \(found), but the run is \(expected). Put back "
+        + "the run's own model.ckpt, or start a new run."
     }
   }
 }
@@ -68,9 +80,19 @@ extension TrainCommand {
       throw ResumeError.stillRunning(path: path, processID: status.processID)
     }
 
-    let checkpoint = try Checkpoint.read(from: directory.checkpointPath)
-    let completed = checkpoint.epoch
     let loggedEpochs = stored.epochs.map(\.epoch).max() ?? 0
+    if loggedEpochs == 0 && !FileManager.default.fileExists(atPath: directory.checkpointPath) {
+      throw ResumeError.noCompletedEpoch(path: path)
+    }
+    let checkpoint = try Checkpoint.read(from: directory.checkpointPath)
+    // The run id and model must match, so a checkpoint copied from another run is caught.
+    if checkpoint.runID != config.runID || checkpoint.model != config.model {
+      throw ResumeError.foreignCheckpoint(
+        path: directory.checkpointPath,
+        expected: "run \(config.runID) of model \(config.model)",
+        found: "run \(checkpoint.runID) of model \(checkpoint.model)")
+    }
+    let completed = checkpoint.epoch
     if loggedEpochs < completed {
       throw ResumeError.logBehindCheckpoint(
         path: path, loggedEpochs: loggedEpochs, checkpointEpoch: completed)
@@ -108,8 +130,9 @@ extension TrainCommand {
         path: config.dataDirectory,
         reason: "the classes \(dataset.classNames) differ from the run's \(config.classNames)")
     }
+    // The id in the log, not the directory name, which differs for a copied run directory.
     let trainer = Trainer(
-      options: options, dataset: dataset, runID: directory.id,
+      options: options, dataset: dataset, runID: config.runID,
       resumePoint: ResumePoint(checkpoint: checkpoint, startedAt: config.startedAt))
     guard trainer.dataset.train.count == config.trainCount,
       trainer.dataset.test.count == config.testCount
@@ -129,7 +152,8 @@ extension TrainCommand {
   }
 
   /// Returns the stored events of the epochs up to `epoch`, which the dashboard shows
-  /// before the resumed run's own events.
+  /// before the resumed run's own events, with the test scores of the last of them for
+  /// the ROC curves and the threshold explorer.
   static func history(of run: StoredRun, through epoch: Int) -> [TrainingEvent] {
     var events: [TrainingEvent] = []
     for record in run.records {
@@ -138,6 +162,11 @@ extension TrainCommand {
       } else if let batch = record.batch, batch.epoch <= epoch {
         events.append(.batchEnded(batch))
       } else if let summary = record.epoch, summary.epoch <= epoch {
+        if summary.epoch == epoch, let reference = ShowCommand.testEvaluations(of: run)[epoch],
+          let evaluation = try? RunLogReader.loadEvaluation(reference, in: run.directory)
+        {
+          events.append(.evaluated(evaluation))
+        }
         events.append(.epochEnded(summary))
       }
     }

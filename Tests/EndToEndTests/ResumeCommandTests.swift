@@ -331,6 +331,53 @@ struct ResumeCommandTests {
     #expect(unknown.standardError.contains("no-such-run"))
   }
 
+  @Test func foreignCheckpointIsRejected() throws {
+    let fixture = try ResumeFixture()
+    let other = try ResumeFixture()
+    defer {
+      fixture.remove()
+      other.remove()
+    }
+    let id = try fixture.train(epochs: 1)
+    let otherID = try other.train(epochs: 1)
+    let path = fixture.directory(id).checkpointPath
+    try FileManager.default.removeItem(atPath: path)
+    try FileManager.default.copyItem(atPath: other.directory(otherID).checkpointPath, toPath: path)
+
+    let result = try fixture.resume(id, ["--epochs", "2", "--headless"])
+
+    #expect(result.status == 1)
+    #expect(
+      result.standardError.contains("model.ckpt was saved by run \(otherID) of model fmnist-cnn"),
+      "\(result.standardError)")
+    #expect(result.standardError.contains("but the run is run \(id)"))
+  }
+
+  @Test func runWithoutEpochIsRejected() throws {
+    let fixture = try ResumeFixture()
+    defer { fixture.remove() }
+    let id = try fixture.train(epochs: 1)
+    let directory = fixture.directory(id)
+    // Keep only the runStarted line, as a run killed during its first epoch leaves it.
+    let log = try String(contentsOfFile: directory.eventsPath, encoding: .utf8)
+    let firstLine = try #require(log.split(separator: "\n").first)
+    try (firstLine + "\n").write(toFile: directory.eventsPath, atomically: true, encoding: .utf8)
+    try FileManager.default.removeItem(atPath: directory.checkpointPath)
+
+    let result = try fixture.resume(id, ["--epochs", "2", "--headless"])
+
+    #expect(result.status == 1)
+    #expect(
+      result.standardError.contains("the run ended before its first epoch"),
+      "\(result.standardError)")
+  }
+
+  @Test func resumeGivenTwiceIsRejected() throws {
+    let result = try LeptonProcess.run(["train", "--resume", "a", "--resume", "b"])
+    #expect(result.status == 2)
+    #expect(result.standardError.contains("--resume a was given already"))
+  }
+
   @Test func helpDescribesResume() throws {
     let help = try LeptonProcess.run(["help", "train"])
     #expect(help.status == 0)
