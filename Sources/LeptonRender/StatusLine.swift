@@ -50,7 +50,6 @@ public struct StatusLine: Sendable {
   /// Returns the text items before and after the progress bar, most important first.
   func items() -> (before: [String], after: [String]) {
     var before: [String] = []
-    if let notice { before.append(notice) }
     if let epoch, let epochs { before.append("epoch \(epoch)/\(epochs)") }
     if let step, let stepsPerEpoch { before.append("step \(step)/\(stepsPerEpoch)") }
     var after = [NumberFormat.percent(fraction, decimals: 0)]
@@ -74,6 +73,13 @@ public struct StatusLine: Sendable {
     let (before, after) = items()
     var remaining = available
     var shownBefore: [String] = []
+    // The notice comes first and is cut to fit, since it answers the key just pressed.
+    if let notice, remaining > 2 {
+      let room = remaining - 2
+      let shown = notice.count <= room ? notice : String(notice.prefix(max(0, room - 3))) + "..."
+      shownBefore.append(shown)
+      remaining -= shown.count + 2
+    }
     for item in before where item.count + 2 <= remaining {
       shownBefore.append(item)
       remaining -= item.count + 2

@@ -93,10 +93,8 @@ public enum RunLogReader {
   {
     let scoresPath = directory.file(reference.scoresFile)
     let labelsPath = directory.file(reference.labelsFile)
-    let scores = try NumpyFile.decode(
-      Data(contentsOf: URL(fileURLWithPath: scoresPath)), path: scoresPath)
-    let labels = try NumpyFile.decode(
-      Data(contentsOf: URL(fileURLWithPath: labelsPath)), path: labelsPath)
+    let scores = try NumpyFile.decode(try readFile(scoresPath), path: scoresPath)
+    let labels = try NumpyFile.decode(try readFile(labelsPath), path: labelsPath)
     guard let scoreValues = scores.float32Values,
       scores.shape == [reference.sampleCount, reference.classCount]
     else {
@@ -111,5 +109,14 @@ public enum RunLogReader {
     return Evaluation(
       epoch: reference.epoch, split: reference.split, classCount: reference.classCount,
       labels: labelValues.map { Int32(truncatingIfNeeded: $0) }, scores: scoreValues)
+  }
+
+  /// Reads a score or label file, naming a missing one plainly instead of with
+  /// Foundation's error text.
+  private static func readFile(_ path: String) throws -> Data {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw RunError.invalidNumpy(path: path, reason: "the file is missing")
+    }
+    return try Data(contentsOf: URL(fileURLWithPath: path))
   }
 }

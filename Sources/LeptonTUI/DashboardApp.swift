@@ -34,7 +34,8 @@ public final class DashboardApp {
   public let observer: DashboardObserver
   /// Loads the test evaluation of an epoch of a stored run, for `<` and `>`. Nil during
   /// training, whose earlier scores are not kept in memory.
-  public var evaluationLoader: ((Int) -> Evaluation?)?
+  /// It returns nil for an epoch without stored scores and throws for scores it cannot read.
+  public var evaluationLoader: ((Int) throws -> Evaluation?)?
   /// The theme the dashboard opened with; `v` switches to others.
   public let theme: Theme
   private var themeCycle: ThemeCycle?
@@ -170,17 +171,30 @@ public final class DashboardApp {
     return clock.now.advanced(by: options.stopGracePeriod)
   }
 
-  /// Shows the evaluation of the epoch `delta` away from the displayed one, when the
-  /// dashboard shows a stored run whose scores can be loaded.
+  /// Shows the evaluation of the next epoch in the direction of `delta` whose scores load,
+  /// when the dashboard shows a stored run. Epochs whose scores are missing or unreadable
+  /// are skipped, and the status line says why.
   private func changeEpoch(by delta: Int) {
     guard let evaluationLoader, let current = state.displayedEpoch else { return }
     let numbers = state.epochs.map(\.epoch)
-    guard let index = numbers.firstIndex(of: current) else { return }
-    let target = index + delta
-    guard numbers.indices.contains(target),
-      let evaluation = evaluationLoader(numbers[target])
-    else { return }
-    state.selectEpoch(numbers[target], evaluation: evaluation)
+    guard var index = numbers.firstIndex(of: current) else { return }
+    var skipped: [String] = []
+    while true {
+      index += delta
+      guard numbers.indices.contains(index) else { break }
+      do {
+        if let evaluation = try evaluationLoader(numbers[index]) {
+          state.selectEpoch(numbers[index], evaluation: evaluation)
+          break
+        }
+        skipped.append("epoch \(numbers[index]) has no stored scores")
+      } catch {
+        skipped.append("epoch \(numbers[index]): \(error)")
+      }
+    }
+    if !skipped.isEmpty {
+      state.notice = "skipped " + skipped.joined(separator: "; ")
+    }
   }
 
   /// Sends a key to the value being typed in the explorer: Enter applies it, Escape

@@ -84,7 +84,8 @@ enum ShowCommand {
         for event in events { app.observer.trainer(didEmit: event) }
         let directory = run.directory
         app.evaluationLoader = { epoch in
-          references[epoch].flatMap { try? RunLogReader.loadEvaluation($0, in: directory) }
+          guard let reference = references[epoch] else { return nil }
+          return try RunLogReader.loadEvaluation(reference, in: directory)
         }
         let outcome = app.run(control: TrainingControl())
         if case .signal(_, let number) = outcome.reason { return 128 + number }
