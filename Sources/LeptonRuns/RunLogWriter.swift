@@ -115,6 +115,13 @@ public final class RunLogWriter: TrainingObserver, @unchecked Sendable {
     }
     append(record)
     if flushNow || pendingLines >= flushInterval { flush() }
+    // run.json follows each logged epoch, so scripts that read only it see the progress.
+    if case .epochEnded(let summary) = event, let config {
+      writeStatus(
+        RunStatus(
+          config: config, status: "running", completedEpochs: summary.epoch,
+          processID: ProcessInfo.processInfo.processIdentifier))
+    }
   }
 
   /// Writes any buffered lines to the file now.

@@ -69,6 +69,21 @@ struct RunLogTests {
     #expect(evaluation.scores == [0.8, 0.2, 0.3, 0.7, 0.6, 0.4])
   }
 
+  @Test func statusFollowsEachEpoch() throws {
+    let root = RunsRoot()
+    defer { root.remove() }
+    let directory = try RunDirectory.create(root: root.path, model: "fmnist-cnn")
+    let writer = try RunLogWriter(directory: directory)
+    let events = try sampleEvents(runID: directory.id)
+    // Every event up to and including epochEnded, as a run killed after its first epoch.
+    for event in events.dropLast() { writer.trainer(didEmit: event) }
+
+    let status = try #require(RunLogReader.readStatus(directory: directory))
+    #expect(status.status == "running")
+    #expect(status.completedEpochs == 1)
+    #expect(status.processID == ProcessInfo.processInfo.processIdentifier)
+  }
+
   @Test func roundTripsValidation() throws {
     let root = RunsRoot()
     defer { root.remove() }
