@@ -170,11 +170,12 @@ enum ShowCommand {
   static func printText(_ run: StoredRun) {
     let config = run.config
     let count = run.epochs.count
+    let total = config?.epochs ?? count
     let status = run.status?.effectiveStatus ?? "running"
     print(
       "Run \(run.directory.id): \(config?.model ?? "unknown model") on "
-        + "\(config?.dataset ?? "unknown data"), \(count) of \(config?.epochs ?? count) "
-        + "\(count == 1 ? "epoch" : "epochs") completed, \(status)")
+        + "\(config?.dataset ?? "unknown data"), \(count) of \(total) "
+        + "\(total == 1 ? "epoch" : "epochs") completed, \(status)")
     let hasValidation = run.epochs.contains { $0.validation != nil }
     print(HeadlessText.epochTableHeader(includingValidation: hasValidation))
     for summary in run.epochs { print(HeadlessText.epochTableRow(summary)) }

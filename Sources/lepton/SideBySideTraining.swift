@@ -49,7 +49,7 @@ enum SideBySideTraining {
         writeError(error.description)
         if statuses[index] == ExitStatus.success { statuses[index] = ExitStatus.failure }
       }
-      print("\(member.letter): run saved in \(member.directory.path)")
+      print("Run \(member.letter) saved in \(member.directory.path)")
     }
     if decision.headless { printComparison(members) }
     return statuses.first { $0 != ExitStatus.success } ?? ExitStatus.success

@@ -27,8 +27,8 @@ struct SideBySideTrainingTests {
     let lines = result.standardOutput.split(separator: "\n")
     #expect(lines.contains { $0.hasPrefix("A | Training lenet5") })
     #expect(lines.contains { $0.hasPrefix("B | Training lenet5") })
-    #expect(lines.contains { $0.hasPrefix("A: run saved in ") })
-    #expect(lines.contains { $0.hasPrefix("B: run saved in ") })
+    #expect(lines.contains { $0.hasPrefix("Run A saved in ") })
+    #expect(lines.contains { $0.hasPrefix("Run B saved in ") })
 
     let ids = try FileManager.default.contentsOfDirectory(atPath: runs.path).sorted()
     #expect(ids.count == 2)
