@@ -698,7 +698,8 @@ class LeptonRun:
         """Records a finished epoch: writes the score files, the `evaluated` events and
         the `epochEnded` event with the test report, and syncs the log.
 
-        epoch: counts from 1 and must be above the last logged epoch.
+        epoch: counts from 1, must be above the last logged epoch and, when the config
+        gives `epochs`, at most that.
         test_scores: [samples, classes] softmax probabilities (or logits with
         kind='logits'), test_labels: [samples] class indices. The test labels must be the
         same every epoch, as must the validation labels. Metrics are computed here with
@@ -713,6 +714,12 @@ class LeptonRun:
                     "log_epoch epoch is %r, but epochs must increase from 1 and epoch %d is "
                     "the last logged; pass %d" % (epoch, self._last_epoch, self._last_epoch + 1))
             epoch = int(epoch)
+            planned = self.config.get("epochs", 0)
+            if planned and epoch > planned:
+                raise LeptonRunError(
+                    "log_epoch epoch is %d, but the run's config plans %d epochs; raise "
+                    "config['epochs'] when the run is created, or log at most epoch %d"
+                    % (epoch, planned, planned))
             splits = []
             if (validation_scores is None) != (validation_labels is None):
                 raise LeptonRunError(

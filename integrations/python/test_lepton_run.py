@@ -423,6 +423,8 @@ class ValidationTests(RunTestCase):
                            run.log_batch, 0, 0.5)
         self.assertRejects(r"test_labels differ from those of an earlier epoch .* index 1",
                            run.log_epoch, 2, test_scores=SCORES, test_labels=[0, 2, 1, 2])
+        self.assertRejects(r"epoch is 3, but the run's config plans 2 epochs", run.log_epoch,
+                           3, test_scores=SCORES, test_labels=LABELS)
         run.finish()
 
     def test_bad_run_arguments(self):
