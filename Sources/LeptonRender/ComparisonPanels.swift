@@ -328,7 +328,7 @@ struct ComparisonPanels {
   /// Formats one difference: a signed count, or signed percentage points of the row.
   static func differenceText(_ value: Double, normalized: Bool, glyphs: GlyphSet) -> String {
     if value == 0 { return glyphs.unicode ? "·" : "." }
-    return normalized ? String(format: "%+.0f", value * 100) : String(format: "%+.0f", value)
+    return normalized ? String(format: "%+.1f", value * 100) : String(format: "%+.0f", value)
   }
 
   /// Returns a shade for a change's share of the largest change: never blank for a
