@@ -34,7 +34,22 @@ public enum RunLogReader {
     } catch {
       throw RunError.runNotFound(path: path)
     }
+    let (records, skipped) = try decodeEvents(data, eventsPath: directory.eventsPath)
 
+    var status: RunStatus?
+    if let statusData = try? Data(contentsOf: URL(fileURLWithPath: directory.configPath)) {
+      status = try? EventCoding.makeDecoder().decode(RunStatus.self, from: statusData)
+    }
+    return StoredRun(directory: directory, status: status, records: records, skippedLines: skipped)
+  }
+
+  /// Decodes the lines of an `events.jsonl` file, skipping malformed lines.
+  /// `eventsPath` only names the file in errors.
+  ///
+  /// - Throws: `RunError.newerSchema` for a record of a schema newer than this reader's.
+  static func decodeEvents(_ data: Data, eventsPath: String) throws -> (
+    records: [EventRecord], skipped: [(line: Int, reason: String)]
+  ) {
     let decoder = EventCoding.makeDecoder()
     var records: [EventRecord] = []
     var skipped: [(line: Int, reason: String)] = []
@@ -46,8 +61,7 @@ public enum RunLogReader {
         let record = try decoder.decode(EventRecord.self, from: Data(line))
         if record.schema > EventRecord.schemaVersion {
           throw RunError.newerSchema(
-            path: directory.eventsPath, version: record.schema,
-            supported: EventRecord.schemaVersion)
+            path: eventsPath, version: record.schema, supported: EventRecord.schemaVersion)
         }
         if record.type == "runResumed", let resumedFrom = record.resumedFrom {
           dropSuperseded(from: &records, after: resumedFrom)
@@ -59,12 +73,7 @@ public enum RunLogReader {
         skipped.append((lineNumber, "not a valid event record"))
       }
     }
-
-    var status: RunStatus?
-    if let statusData = try? Data(contentsOf: URL(fileURLWithPath: directory.configPath)) {
-      status = try? decoder.decode(RunStatus.self, from: statusData)
-    }
-    return StoredRun(directory: directory, status: status, records: records, skippedLines: skipped)
+    return (records, skipped)
   }
 
   /// Removes what a resume from `epoch` completed epochs replaces: the earlier segment's

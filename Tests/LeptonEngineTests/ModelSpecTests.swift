@@ -99,6 +99,16 @@ struct ModelSpecTests {
     ("conv8k3--dense10", "", "not a layer"),
     ("dense0-dense10", "dense0", "a dense layer needs at least 1 unit"),
     ("gap-flatten-flatten-dense10", "flatten", "is already flat"),
+    // Sizes whose products overflowed Int and trapped before they were bounded.
+    ("conv499999999999999992-dense10", "conv499999999999999992", "must be at most 2147483647"),
+    ("conv8k9999999999p9999999998-dense10", "conv8k9999999999p9999999998", "at most 2147483647"),
+    ("conv2147483647k1-dense10", "conv2147483647k1", "the output [2147483647, 28, 28] has more"),
+    ("conv99999k1-conv99999k1-dense10", "conv99999k1", "the weight shape [99999, 99999, 1, 1]"),
+    (
+      "dense99999999999999999-dense10", "dense99999999999999999",
+      "the weight shape [99999999999999999, 784]"
+    ),
+    ("dense46000-dense46000-dense10", "dense46000", "more than 2147483647 parameters"),
   ])
   func invalidSpecificationsNameTheToken(text: String, token: String, reason: String) {
     do {
@@ -109,6 +119,16 @@ struct ModelSpecTests {
       #expect(message.contains(reason), "\(text): \(message)")
     } catch {
       Issue.record("\(text) threw \(error)")
+    }
+  }
+
+  @Test func oversizedInputShapeIsRejected() {
+    let shape = [1, Int.max / 2, 3]
+    #expect(
+      throws: NetworkError.invalidConfiguration(
+        "input shape \(shape) has more than 2147483647 elements")
+    ) {
+      _ = try ModelSpec(model: "dense10", inputShape: shape, classCount: 10)
     }
   }
 

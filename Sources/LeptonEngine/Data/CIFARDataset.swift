@@ -226,6 +226,12 @@ struct RecordReader {
     } catch {
       throw DataError.unreadable(path: path, reason: error.localizedDescription)
     }
+    try append(data, path: path, pixels: &pixels, labels: &labels)
+  }
+
+  /// Appends the labels and pixels of the CIFAR records in `data`, the contents of the
+  /// file at `path`. `path` only names the file in errors.
+  func append(_ data: Data, path: String, pixels: inout [UInt8], labels: inout [Int32]) throws {
     let recordSize = format.recordSize
     guard !data.isEmpty else { throw DataError.emptySet(path: path) }
     guard data.count % recordSize == 0 else {

@@ -103,6 +103,14 @@ struct ModelSpec: Equatable {
 
   var classCount: Int { layers.last?.outputShape[0] ?? 0 }
   var imageCount: Int { inputShape.reduce(1, *) }
+
+  /// The largest size that a layer's numbers, its output or the model's parameters may
+  /// have, in elements: 2^31 - 1.
+  ///
+  /// The numbers in a specification are unbounded, so this stops their products from
+  /// overflowing `Int`. A float32 array of this size takes 8 GiB.
+  static let maxElementCount = Int(Int32.max)
+
   /// The layers as a specification string, which rebuilds this model.
   var specification: String { layers.map(\.kind.token).joined(separator: "-") }
 
@@ -202,15 +210,37 @@ struct ModelSpec: Equatable {
     func fail(_ token: String, _ reason: String) -> NetworkError {
       .invalidModelSpec(specification: specification, token: token, reason: reason)
     }
+    /// Returns the product of `factors`, or throws when it exceeds `maxElementCount`.
+    func elementCount(_ factors: [Int], of what: String, token: String) throws -> Int {
+      var product = 1
+      for factor in factors {
+        let (next, overflow) = product.multipliedReportingOverflow(by: factor)
+        guard !overflow, next <= Self.maxElementCount else {
+          throw fail(
+            token, "\(what) \(factors) has more than \(Self.maxElementCount) elements")
+        }
+        product = next
+      }
+      return product
+    }
+    let (imageSize, imageOverflow) = inputShape.reduce((1, false)) { partial, size in
+      let product = partial.0.multipliedReportingOverflow(by: size)
+      return (product.partialValue, partial.1 || product.overflow)
+    }
+    guard !imageOverflow, imageSize <= Self.maxElementCount else {
+      throw NetworkError.invalidConfiguration(
+        "input shape \(inputShape) has more than \(Self.maxElementCount) elements")
+    }
+
     var layers: [ResolvedLayer] = []
     var shape = inputShape
     var parameterOffset = 0
     var bufferOffset = 0
     for (kind, token) in zip(kinds, written) {
       if case .dense = kind, shape.count == 3 {
-        layers.append(
-          ResolvedLayer(kind: .flatten, inputShape: shape, outputShape: [shape.reduce(1, *)]))
-        shape = [shape.reduce(1, *)]
+        let flatSize = try elementCount(shape, of: "the input", token: token)
+        layers.append(ResolvedLayer(kind: .flatten, inputShape: shape, outputShape: [flatSize]))
+        shape = [flatSize]
       }
       var layer = ResolvedLayer(kind: kind, inputShape: shape, outputShape: shape)
       switch kind {
@@ -222,6 +252,14 @@ struct ModelSpec: Equatable {
           throw fail(
             token, "filters, kernel and stride must be at least 1 and padding below the kernel")
         }
+        // With these bounds and the output check below, the sums and products of sizes
+        // fit in Int.
+        guard filters <= Self.maxElementCount, kernel <= Self.maxElementCount,
+          stride <= Self.maxElementCount
+        else {
+          throw fail(
+            token, "filters, kernel and stride must be at most \(Self.maxElementCount)")
+        }
         let height = (shape[1] + 2 * padding - kernel) / stride + 1
         let width = (shape[2] + 2 * padding - kernel) / stride + 1
         guard shape[1] + 2 * padding >= kernel, shape[2] + 2 * padding >= kernel else {
@@ -229,7 +267,9 @@ struct ModelSpec: Equatable {
             token, "the \(kernel)x\(kernel) kernel is larger than the padded input \(shape)")
         }
         layer.outputShape = [filters, height, width]
-        let weightCount = filters * shape[0] * kernel * kernel
+        _ = try elementCount(layer.outputShape, of: "the output", token: token)
+        let weightCount = try elementCount(
+          [filters, shape[0], kernel, kernel], of: "the weight shape", token: token)
         layer.weights = ParameterSlice(offset: parameterOffset, count: weightCount)
         layer.bias = ParameterSlice(offset: parameterOffset + weightCount, count: filters)
         parameterOffset += weightCount + filters
@@ -262,11 +302,12 @@ struct ModelSpec: Equatable {
         layer.outputShape = [shape[0], 1, 1]
       case .flatten:
         guard shape.count == 3 else { throw fail(token, "the input \(shape) is already flat") }
-        layer.outputShape = [shape.reduce(1, *)]
+        layer.outputShape = [try elementCount(shape, of: "the input", token: token)]
       case .dense(let units):
         guard units >= 1 else { throw fail(token, "a dense layer needs at least 1 unit") }
         layer.outputShape = [units]
-        let weightCount = units * shape[0]
+        let weightCount = try elementCount(
+          [units, shape[0]], of: "the weight shape", token: token)
         layer.weights = ParameterSlice(offset: parameterOffset, count: weightCount)
         layer.bias = ParameterSlice(offset: parameterOffset + weightCount, count: units)
         parameterOffset += weightCount + units
@@ -274,6 +315,9 @@ struct ModelSpec: Equatable {
         guard rate >= 0, rate < 1 else {
           throw fail(token, "the dropout rate must be at least 0 and below 1")
         }
+      }
+      guard parameterOffset <= Self.maxElementCount else {
+        throw fail(token, "the model has more than \(Self.maxElementCount) parameters")
       }
       layers.append(layer)
       shape = layer.outputShape
