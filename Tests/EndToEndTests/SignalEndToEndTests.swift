@@ -208,7 +208,10 @@ final class SignalEndToEndTests {
   @Test func soakWithRandomKeysAndResizes() async throws {
     let session = try startSession("--epochs 4 --limit 1500")
     defer { session.kill() }
-    try await session.waitFor(text: "TRAINING", timeout: .seconds(60))
+    // A busy test runner may look only after the short run has finished.
+    try await session.waitUntil("the dashboard", timeout: .seconds(60)) {
+      $0.contains("TRAINING") || $0.contains("FINISHED")
+    }
 
     // Every dashboard key except q (quit), p (pause) and = (a prompt that takes keys).
     let keys = [

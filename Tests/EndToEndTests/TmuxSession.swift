@@ -120,6 +120,11 @@ final class TmuxSession: @unchecked Sendable {
       if condition(screen) { return screen }
       try await Task.sleep(for: .milliseconds(50))
     }
+    // Tests share the cooperative thread pool with tests that block it while a trainer
+    // runs, so this task may resume only after the deadline. One last look keeps such a
+    // delay from failing a screen that is right.
+    screen = try capture()
+    if condition(screen) { return screen }
     throw Failure(
       description: "timed out after \(timeout) waiting for \(description); screen was:\n\(screen)")
   }
