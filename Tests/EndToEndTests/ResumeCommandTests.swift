@@ -339,7 +339,14 @@ struct ResumeCommandTests {
       other.remove()
     }
     let id = try fixture.train(epochs: 1)
-    let otherID = try other.train(epochs: 1)
+    // Another model, so the check holds even when both runs get the same id by starting
+    // in the same second.
+    let trained = try LeptonProcess.run([
+      "train", "--data", other.data.path, "--runs-dir", other.runs.path, "--model", "lenet5",
+      "--epochs", "1", "--headless",
+    ])
+    #expect(trained.status == 0, "stderr: \(trained.standardError)")
+    let otherID = try other.onlyRunID()
     let path = fixture.directory(id).checkpointPath
     try FileManager.default.removeItem(atPath: path)
     try FileManager.default.copyItem(atPath: other.directory(otherID).checkpointPath, toPath: path)
@@ -348,7 +355,7 @@ struct ResumeCommandTests {
 
     #expect(result.status == 1)
     #expect(
-      result.standardError.contains("model.ckpt was saved by run \(otherID) of model fmnist-cnn"),
+      result.standardError.contains("model.ckpt was saved by run \(otherID) of model lenet5"),
       "\(result.standardError)")
     #expect(result.standardError.contains("but the run is run \(id)"))
   }

@@ -100,6 +100,9 @@ final class SignalEndToEndTests {
       width: 120, height: 35, command: "bash --norc --noprofile -i",
       environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
     defer { session.kill() }
+    try await session.waitUntil("the shell's first prompt") {
+      !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+    }
     // bash sets its own prompt for an interactive shell, so the test sets one it can find.
     try session.type("PS1='shell-ready$ '")
     try session.sendKeys("Enter")

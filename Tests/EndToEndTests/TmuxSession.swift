@@ -38,11 +38,17 @@ final class TmuxSession: @unchecked Sendable {
   let socketName: String
   let sessionName = "test"
   private let tmux: String
+  /// The tmux command that starts the server and the pane, run by the first wait.
+  private let startArguments: [String]
   // Guarded by being used from one test at a time; `kill` is idempotent.
+  private var isStarted = false
   private var isAlive = true
 
-  /// Starts `command` (a shell command line) in a detached `width` x `height` pane.
-  /// `environment` entries are added to the command's environment.
+  /// Prepares `command` (a shell command line) for a detached `width` x `height` pane.
+  /// `environment` entries are added to the command's environment. The pane starts at
+  /// the first `waitFor` or `waitUntil`, once no other session of the test process runs:
+  /// with several tmux servers and trainers at once, panes on a 2-core machine were seen
+  /// to stay blank for minutes.
   init(
     width: Int, height: Int, command: String, environment: [String: String] = [:]
   ) throws {
@@ -61,7 +67,23 @@ final class TmuxSession: @unchecked Sendable {
     }
     // A test process that crashes leaves its server running, so the command ends itself.
     arguments.append("timeout \(Self.commandTimeLimitSeconds) \(command)")
-    try run(arguments)
+    startArguments = arguments
+  }
+
+  /// Starts the pane once this session has the test process's turn.
+  private func startIfNeeded() async throws {
+    guard !isStarted else { return }
+    guard isAlive else { throw Failure(description: "the session was killed before it started") }
+    await TmuxTurn.shared.acquire()
+    isStarted = true
+    try run(startArguments)
+  }
+
+  /// Throws unless the pane runs, so keys are not sent before the first wait.
+  private func requireStarted() throws {
+    guard isStarted else {
+      throw Failure(description: "wait for the pane with waitFor before sending to it")
+    }
   }
 
   deinit {
@@ -72,26 +94,31 @@ final class TmuxSession: @unchecked Sendable {
 
   /// Sends tmux key names, such as `"q"`, `"Tab"`, `"BTab"` or `"C-c"`.
   func sendKeys(_ keys: String...) throws {
+    try requireStarted()
     try run(["send-keys", "-t", sessionName] + keys)
   }
 
   /// Types `text` literally, without interpreting key names.
   func type(_ text: String) throws {
+    try requireStarted()
     try run(["send-keys", "-t", sessionName, "-l", text])
   }
 
   /// Returns the visible pane text, one line per row, without colours.
   func capture() throws -> String {
-    try run(["capture-pane", "-p", "-t", sessionName])
+    try requireStarted()
+    return try run(["capture-pane", "-p", "-t", sessionName])
   }
 
   /// Returns the visible pane text with SGR escape sequences for colours and attributes.
   func captureWithEscapes() throws -> String {
-    try run(["capture-pane", "-p", "-e", "-t", sessionName])
+    try requireStarted()
+    return try run(["capture-pane", "-p", "-e", "-t", sessionName])
   }
 
   /// Changes the pane size, as a user resizing the terminal window would.
   func resize(width: Int, height: Int) throws {
+    try requireStarted()
     try run(["resize-window", "-t", sessionName, "-x", "\(width)", "-y", "\(height)"])
   }
 
@@ -112,6 +139,7 @@ final class TmuxSession: @unchecked Sendable {
     _ description: String, timeout: Duration = .seconds(90),
     condition: (String) -> Bool
   ) async throws -> String {
+    try await startIfNeeded()
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
     var screen = ""
@@ -133,7 +161,9 @@ final class TmuxSession: @unchecked Sendable {
   func kill() {
     guard isAlive else { return }
     isAlive = false
+    guard isStarted else { return }
     _ = try? run(["kill-server"])
+    Task { await TmuxTurn.shared.release() }
   }
 
   // MARK: - Running tmux
@@ -232,4 +262,27 @@ func containsColourEscape(_ screen: String) -> Bool {
   // 49 (default colours) and attributes such as 1 (bold) and 7 (reverse).
   let colour = /\u{1B}\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m/
   return screen.firstMatch(of: colour) != nil
+}
+
+/// Lets one `TmuxSession` of the test process run at a time, in the order they ask.
+actor TmuxTurn {
+  static let shared = TmuxTurn()
+  private var isTaken = false
+  private var waiting: [CheckedContinuation<Void, Never>] = []
+
+  func acquire() async {
+    guard isTaken else {
+      isTaken = true
+      return
+    }
+    await withCheckedContinuation { waiting.append($0) }
+  }
+
+  func release() {
+    if waiting.isEmpty {
+      isTaken = false
+    } else {
+      waiting.removeFirst().resume()
+    }
+  }
 }
