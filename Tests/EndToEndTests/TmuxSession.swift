@@ -222,7 +222,7 @@ final class TmuxSession: @unchecked Sendable {
     var pid: pid_t = 0
     // A test run started inside tmux must not reach the user's server through $TMUX.
     // NO_COLOR is left out too, because `swift test` was seen to set it when its output is
-    // not a terminal; tests that want it pass it in `environment`.
+    // not a terminal. Tests that want it pass it in `environment`.
     let environment =
       ProcessInfo.processInfo.environment
       .filter { !["TMUX", "TMUX_PANE", "NO_COLOR"].contains($0.key) }
