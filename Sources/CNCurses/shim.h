@@ -50,6 +50,10 @@ static inline int lepton_key_enter(void) { return KEY_ENTER; }
 // does not exit the process on failure.
 static inline SCREEN *lepton_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
 
+// Opens a screen that draws on standard output and reads keys from `input`, such
+// as the controlling terminal /dev/tty when standard input carries data.
+static inline SCREEN *lepton_newterm_input(FILE *input) { return newterm(NULL, stdout, input); }
+
 // Returns the name of the current LC_CTYPE character encoding, such as "UTF-8".
 static inline const char *lepton_codeset(void) { return nl_langinfo(CODESET); }
 

@@ -4,15 +4,23 @@ import LeptonEngine
 /// Turns event-log bytes that arrive in pieces, from a file another program appends to or
 /// from standard input, into training events.
 ///
-/// A line is decoded once its newline arrives. Malformed lines and lines of a newer schema
-/// are counted in `skippedLines` and skipped. `evaluated` records load their scores from
-/// `directory`; without one, or when the files cannot be read, they are skipped too.
+/// A line is decoded once its newline arrives. Malformed lines are counted in
+/// `skippedLines` and lines of a newer schema in `newerSchemaLines`, and both are skipped.
+/// `evaluated` records load their scores from `directory`; without one, or when the files
+/// cannot be read, they are skipped too.
+///
+/// Unlike `RunLogReader`, which rejects a whole stored log with a newer line, a follower
+/// has already shown the lines before it, so it skips the newer lines and reports them.
 public struct EventStreamParser {
   public let directory: RunDirectory?
   /// Lines that were not valid event records.
   public private(set) var skippedLines = 0
   /// `evaluated` records whose scores could not be loaded.
   public private(set) var skippedEvaluations = 0
+  /// Lines of a schema newer than `EventRecord.schemaVersion`.
+  public private(set) var newerSchemaLines = 0
+  /// The newest schema version among `newerSchemaLines`, or nil when there were none.
+  public private(set) var newestSchema: Int?
   private var pending = Data()
   private let decoder = EventCoding.makeDecoder()
 
@@ -28,9 +36,16 @@ public struct EventStreamParser {
     pending = Data(pending[(lastNewline + 1)...])
     var events: [TrainingEvent] = []
     for line in complete.split(separator: 0x0A) where !line.isEmpty {
-      guard let record = try? decoder.decode(EventRecord.self, from: Data(line)),
-        record.schema <= EventRecord.schemaVersion
-      else {
+      // A newer schema may change fields that this version decodes, so its version is
+      // read on its own first.
+      if let version = try? decoder.decode(SchemaVersion.self, from: Data(line)).schema,
+        version > EventRecord.schemaVersion
+      {
+        newerSchemaLines += 1
+        newestSchema = max(newestSchema ?? version, version)
+        continue
+      }
+      guard let record = try? decoder.decode(EventRecord.self, from: Data(line)) else {
         skippedLines += 1
         continue
       }
@@ -68,4 +83,9 @@ public struct EventStreamParser {
     skippedLines += 1
     return nil
   }
+}
+
+/// The `schema` field of an event line, decoded without the rest.
+private struct SchemaVersion: Decodable {
+  var schema: Int
 }

@@ -6,6 +6,8 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
   case invalidNumpy(path: String, reason: String)
   case invalidEventLog(path: String, line: Int, reason: String)
   case newerSchema(path: String, version: Int, supported: Int)
+  /// A log with lines but no `runStarted` record, so it describes no run.
+  case missingRunStart(path: String, malformedLines: Int)
 
   public var description: String {
     switch self {
@@ -25,6 +27,13 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
       return
         "\(path): event log schema version \(version) is newer than this Lepton reads "
         + "(\(supported)). Update Lepton to read it."
+    case .missingRunStart(let path, let malformedLines):
+      let message = "\(path): no runStarted record, so the log describes no run"
+      switch malformedLines {
+      case 0: return message + "."
+      case 1: return message + " (1 malformed line skipped)."
+      default: return message + " (\(malformedLines) malformed lines skipped)."
+      }
     }
   }
 }

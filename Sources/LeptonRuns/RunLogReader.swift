@@ -23,6 +23,9 @@ public struct StoredRun: Sendable {
 public enum RunLogReader {
   /// Reads every decodable line. A malformed line, such as the truncated last
   /// line of a killed run, is skipped and listed in `skippedLines`.
+  ///
+  /// - Throws: `RunError.newerSchema` for a line of a newer schema, and
+  ///   `RunError.missingRunStart` when the log has lines but no `runStarted` record.
   public static func read(directory path: String) throws -> StoredRun {
     let directory = RunDirectory(path: path)
     guard FileManager.default.fileExists(atPath: directory.eventsPath) else {
@@ -35,6 +38,13 @@ public enum RunLogReader {
       throw RunError.runNotFound(path: path)
     }
     let (records, skipped) = try decodeEvents(data, eventsPath: directory.eventsPath)
+
+    // A log that has lines but no start, such as one of only malformed lines, is not a
+    // run. An empty log is a run whose trainer has not written its first line yet.
+    let hasRunStart = records.contains { $0.type == "runStarted" || $0.type == "runResumed" }
+    if !hasRunStart && !(records.isEmpty && skipped.isEmpty) {
+      throw RunError.missingRunStart(path: directory.eventsPath, malformedLines: skipped.count)
+    }
 
     var status: RunStatus?
     if let statusData = try? Data(contentsOf: URL(fileURLWithPath: directory.configPath)) {

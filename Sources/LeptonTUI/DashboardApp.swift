@@ -26,6 +26,9 @@ public final class DashboardApp {
     public var idleRedrawInterval: Duration = .seconds(1)
     /// How long `q` or a signal waits for the trainer to report the end of the run.
     public var stopGracePeriod: Duration = .seconds(5)
+    /// Reads keys from the controlling terminal `/dev/tty` instead of standard input, for
+    /// a viewer whose standard input carries data.
+    public var keysFromControllingTerminal = false
 
     public init() {}
   }
@@ -62,7 +65,7 @@ public final class DashboardApp {
     observer = DashboardObserver()
     screen = try ScreenSession(
       theme: theme, inputTimeoutMilliseconds: options.inputTimeoutMilliseconds,
-      environment: environment)
+      environment: environment, keysFromControllingTerminal: options.keysFromControllingTerminal)
     glyphs = screen.glyphs
     colorSupport = screen.colorSupport
   }

@@ -14,11 +14,13 @@ final class ScreenSession {
   ///
   /// - Throws: `TerminalError` when the terminal cannot be opened. Callers should then
   ///   fall back to text output.
-  init(theme: Theme, inputTimeoutMilliseconds: Int32, environment: [String: String])
-    throws(TerminalError)
-  {
+  init(
+    theme: Theme, inputTimeoutMilliseconds: Int32, environment: [String: String],
+    keysFromControllingTerminal: Bool = false
+  ) throws(TerminalError) {
     terminal = try Terminal(
-      inputTimeoutMilliseconds: inputTimeoutMilliseconds, environment: environment)
+      inputTimeoutMilliseconds: inputTimeoutMilliseconds, environment: environment,
+      keysFromControllingTerminal: keysFromControllingTerminal)
     glyphs = GlyphSet(unicode: terminal.isUTF8)
     colorSupport = terminal.colorSupport
     converter = GridConverter(theme: theme, support: terminal.colorSupport)

@@ -30,6 +30,9 @@ final class Terminal {
   private(set) var height: Int
 
   private let screen: OpaquePointer
+  /// The controlling terminal opened for keys, closed after the screen, or nil when keys
+  /// come from standard input.
+  private let keyboard: UnsafeMutablePointer<FILE>?
   private let window: UnsafeMutablePointer<WINDOW>
   private var isOpen = true
   private var savedSignalHandlers: SignalMonitor.SavedHandlers
@@ -37,18 +40,34 @@ final class Terminal {
   private var attributeCache: [TextAttributes: attr_t] = [:]
   private var previous: ScreenSnapshot<DrawnCell>?
 
-  /// Opens the terminal on standard output and input.
+  /// Opens the terminal on standard output, with keys from standard input or, when
+  /// `keysFromControllingTerminal` is set, from `/dev/tty`.
   ///
   /// - Parameter inputTimeoutMilliseconds: how long `readKey` waits for a key.
-  /// - Throws: `TerminalError` when curses cannot initialise the terminal, for example
-  ///   because `TERM` names a terminal without a terminfo entry.
-  init(inputTimeoutMilliseconds: Int32, environment: [String: String]) throws(TerminalError) {
+  /// - Throws: `TerminalError` when `/dev/tty` cannot be opened or curses cannot
+  ///   initialise the terminal, for example because `TERM` names a terminal without a
+  ///   terminfo entry.
+  init(
+    inputTimeoutMilliseconds: Int32, environment: [String: String],
+    keysFromControllingTerminal: Bool = false
+  ) throws(TerminalError) {
     setlocale(LC_ALL, "")
     isUTF8 = Self.localeIsUTF8()
 
+    if keysFromControllingTerminal {
+      guard let file = fopen("/dev/tty", "r") else {
+        throw TerminalError(
+          message: "cannot open /dev/tty to read keys (\(String(cString: strerror(errno))))")
+      }
+      keyboard = file
+    } else {
+      keyboard = nil
+    }
     savedSignalHandlers = SignalMonitor.install()
-    guard let screen = lepton_newterm_stdio() else {
+    let opened = keyboard.map { lepton_newterm_input($0) } ?? lepton_newterm_stdio()
+    guard let screen = opened else {
       SignalMonitor.restore(savedSignalHandlers)
+      if let keyboard { fclose(keyboard) }
       let term = environment["TERM"] ?? "(unset)"
       throw TerminalError(
         message: "cannot initialise the terminal (TERM=\(term)); check that TERM names an "
@@ -58,6 +77,7 @@ final class Terminal {
       endwin()
       delscreen(screen)
       SignalMonitor.restore(savedSignalHandlers)
+      if let keyboard { fclose(keyboard) }
       throw TerminalError(message: "curses opened the terminal but returned no window")
     }
     self.screen = screen
@@ -94,6 +114,7 @@ final class Terminal {
       endwin()
     }
     delscreen(screen)
+    if let keyboard { fclose(keyboard) }
     SignalMonitor.restore(savedSignalHandlers)
   }
 

@@ -124,7 +124,16 @@ enum RunsCommand {
       epochs: max(run.status?.completedEpochs ?? 0, epochs.count),
       status: run.status?.effectiveStatus ?? "running", accuracy: best { $0.test.accuracy },
       f1: best { $0.test.macro.f1 }, auc: best { $0.test.macro.auc },
-      problem: run.skippedLines.isEmpty ? nil : "\(run.skippedLines.count) malformed lines")
+      problem: malformedLinesProblem(count: run.skippedLines.count))
+  }
+
+  /// Returns the note for a run with `count` malformed lines, or nil for none.
+  static func malformedLinesProblem(count: Int) -> String? {
+    switch count {
+    case 0: return nil
+    case 1: return "1 malformed line"
+    default: return "\(count) malformed lines"
+    }
   }
 
   /// Sorts rows by `column`: text ascending, numbers best first, runs without a value last.

@@ -12,18 +12,23 @@ enum WatchCommand {
     Follows a run that another program is writing: PATH is a run directory or
     its events.jsonl, and - reads events from standard input, so that
     'ssh host tail -f runs/ID/events.jsonl | lepton watch -' works. The
-    dashboard shows the events as they arrive; malformed lines are counted
-    and skipped. Scores (.npy) are read from the run directory, so standard
-    input gives no confusion matrix or ROC curves.
+    dashboard shows the events as they arrive; with -, it reads keys from the
+    controlling terminal /dev/tty, and prints text when that cannot be opened.
+    Malformed lines, and lines of an event log schema newer than this Lepton
+    reads, are counted and skipped. Scores (.npy) are read from the run
+    directory, so standard input gives no confusion matrix or ROC curves.
 
     Options:
       --headless          print text progress even on a terminal
       --theme NAME|PATH   colour theme for the dashboard (default: default)
       -h, --help          show this help
 
-    The view stays until q, or for text until the log reports the end of the
-    run or standard input ends. Exit status: 0 on success, 1 when PATH
-    cannot be read, 2 for a command-line mistake.
+    The dashboard stays until q. Text output stops when the input ends, or
+    when the log has reported the end of the run (runFinished or runFailed)
+    and no more lines are waiting: a file has no more lines, or standard input
+    sends nothing for 0.2 seconds. A runResumed line that follows at once
+    continues the run. Exit status: 0 when the view ends, also for a failed or
+    interrupted run, 1 when PATH cannot be read, 2 for a command-line mistake.
     """
 
   /// How often a followed file is checked for new lines.
@@ -70,27 +75,35 @@ enum WatchCommand {
       return ExitStatus.failure
     }
     let control = TrainingControl()
-    let decision = TerminalSupport.shouldUseHeadless(forceHeadless: headless || source == "-")
+    let decision = TerminalSupport.shouldUseHeadless(forceHeadless: headless)
     if !decision.headless {
       var options = DashboardApp.Options()
       // Nothing needs to stop, so q leaves at once.
       options.stopGracePeriod = .zero
-      if let app = try? DashboardApp(theme: theme.theme, options: options) {
+      // Standard input carries the events, so keys come from the terminal itself.
+      options.keysFromControllingTerminal = input.path == nil
+      do {
+        let app = try DashboardApp(theme: theme.theme, options: options)
         let follower = input.follow(into: app.observer, control: control)
         let outcome = app.run(control: control)
         control.requestStop(reason: "the viewer closed")
         follower.cancel()
+        reportSkippedLines(follower, input: input)
         if case .signal(_, let number) = outcome.reason { return 128 + number }
         return ExitStatus.success
+      } catch {
+        writeError("\(error.message). Printing text instead.")
       }
-      writeError("the terminal could not be opened. Falling back to text output.")
+    }
+    if let path = input.path, !FileManager.default.fileExists(atPath: path) {
+      writeError("waiting for \(path) to appear")
     }
     let printer = HeadlessPrinter(control: control)
-    let follower = input.follow(into: printer, control: control)
-    follower.wait()
-    if follower.skippedLines > 0 {
-      writeError("skipped \(follower.skippedLines) malformed line(s) of \(input.name)")
+    let follower = input.follow(into: printer, control: control) { version in
+      writeError(newerSchemaNotice(version: version, input: input))
     }
+    follower.wait()
+    reportSkippedLines(follower, input: input)
     if follower.processGone {
       writeError(
         "\(input.name): the training process ended before the run finished, so the run was "
@@ -99,6 +112,26 @@ enum WatchCommand {
       writeError("\(input.name) ended without reporting the end of the run.")
     }
     return ExitStatus.success
+  }
+
+  /// Returns the message for lines of schema `version`, newer than this Lepton reads.
+  static func newerSchemaNotice(version: Int, input: EventInput) -> String {
+    "\(input.name): event log schema version \(version) is newer than this Lepton reads "
+      + "(\(EventRecord.schemaVersion)), so its lines are skipped. Update Lepton to read them."
+  }
+
+  /// Writes how many lines were skipped as malformed or of a newer schema, if any.
+  static func reportSkippedLines(_ follower: Follower, input: EventInput) {
+    if follower.skippedLines > 0 {
+      writeError("skipped \(follower.skippedLines) malformed line(s) of \(input.name)")
+    }
+    if let version = follower.newestSchema {
+      let count = follower.newerSchemaLines
+      writeError(
+        "skipped \(count) \(count == 1 ? "line" : "lines") of \(input.name) with event log "
+          + "schema version \(version), newer than this Lepton reads "
+          + "(\(EventRecord.schemaVersion)). Update Lepton to read them.")
+    }
   }
 }
 
@@ -135,14 +168,19 @@ struct EventInput {
     }
   }
 
-  /// Starts a thread that feeds every event to `observer` until the input ends, the run
-  /// reports its end on standard input, or `control` requests a stop.
-  func follow(into observer: any TrainingObserver, control: TrainingControl) -> Follower {
+  /// Starts a thread that feeds every event to `observer` until the input ends, the log
+  /// reports the end of the run and no more lines are waiting, or `control` requests a stop.
+  /// `onNewerSchema` is called once, with the version, for the first line of a newer schema.
+  func follow(
+    into observer: any TrainingObserver, control: TrainingControl,
+    onNewerSchema: (@Sendable (Int) -> Void)? = nil
+  ) -> Follower {
     let follower = Follower()
     let path = path
     let directory = directory
     let thread = Thread {
       var parser = EventStreamParser(directory: directory)
+      var reportedNewerSchema = false
       func deliver(_ events: [TrainingEvent]) {
         for event in events {
           observer.trainer(didEmit: event)
@@ -154,6 +192,13 @@ struct EventInput {
           }
         }
         follower.setSkipped(parser.skippedLines)
+        if let version = parser.newestSchema {
+          follower.setNewerSchema(lines: parser.newerSchemaLines, version: version)
+          if !reportedNewerSchema {
+            reportedNewerSchema = true
+            onNewerSchema?(version)
+          }
+        }
       }
       if let path {
         // A file may still be created, and it grows while the other program trains.
@@ -178,9 +223,7 @@ struct EventInput {
         }
         deliver(parser.finish())
       } else {
-        while control.stopRequest == nil && !follower.isCancelled {
-          let data = FileHandle.standardInput.availableData
-          if data.isEmpty { break }
+        Self.readStandardInput(control: control, follower: follower) { data in
           deliver(parser.feed(data))
         }
         deliver(parser.finish())
@@ -190,6 +233,36 @@ struct EventInput {
     thread.name = "lepton-watch"
     thread.start()
     return follower
+  }
+
+  /// Passes standard input to `deliver` until it ends, `control` requests a stop, or the
+  /// log has reported the end of the run and nothing arrives for one poll interval.
+  /// A pipe such as `tail -f` never ends, so the end of the run has to stop the loop, but
+  /// lines written together with it, such as a following `runResumed`, are still read.
+  private static func readStandardInput(
+    control: TrainingControl, follower: Follower, deliver: (Data) -> Void
+  ) {
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+    let timeout = Int32(WatchCommand.pollInterval * 1000)
+    while control.stopRequest == nil && !follower.isCancelled {
+      let ready = poll(&descriptor, 1, timeout)
+      if ready < 0 {
+        if errno == EINTR { continue }
+        break
+      }
+      if ready == 0 {
+        if follower.sawEnd { break }
+        continue
+      }
+      let count = read(STDIN_FILENO, &buffer, buffer.count)
+      if count < 0 {
+        if errno == EINTR || errno == EAGAIN { continue }
+        break
+      }
+      if count == 0 { break }
+      deliver(Data(buffer[..<count]))
+    }
   }
 }
 
@@ -201,6 +274,8 @@ final class Follower: @unchecked Sendable {
   private var ended = false
   private var skipped = 0
   private var processEnded = false
+  private var newerLines = 0
+  private var newerVersion: Int?
 
   var isCancelled: Bool { locked { cancelled } }
   var sawEnd: Bool { locked { ended } }
@@ -213,6 +288,17 @@ final class Follower: @unchecked Sendable {
   func markEnd() { locked { ended = true } }
   func clearEnd() { locked { ended = false } }
   func setSkipped(_ count: Int) { locked { skipped = count } }
+  /// Lines of a schema newer than this Lepton reads.
+  var newerSchemaLines: Int { locked { newerLines } }
+  /// The newest schema version among `newerSchemaLines`, or nil when there were none.
+  var newestSchema: Int? { locked { newerVersion } }
+
+  func setNewerSchema(lines: Int, version: Int) {
+    locked {
+      newerLines = lines
+      newerVersion = version
+    }
+  }
 
   func markDone() {
     condition.lock()

@@ -224,6 +224,79 @@ final class DashboardEndToEndTests {
     expectTerminalRestored(screen)
   }
 
+  /// Trains a headless run of two epochs and returns its event lines.
+  private func trainedEventLines() throws -> [String] {
+    let data = workDirectory.appendingPathComponent("data").path
+    let runs = workDirectory.appendingPathComponent("runs").path
+    let trained = try LeptonProcess.run([
+      "train", "--data", data, "--runs-dir", runs, "--epochs", "2", "--limit", "300",
+      "--headless",
+    ])
+    #expect(trained.status == 0, "stderr: \(trained.standardError)")
+    let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs).first)
+    let text = try String(contentsOfFile: "\(runs)/\(id)/events.jsonl", encoding: .utf8)
+    return text.split(separator: "\n").map(String.init)
+  }
+
+  @Test func watchStandardInputShowsDashboard() async throws {
+    let lines = try trainedEventLines()
+    let firstEpoch = try #require(lines.firstIndex { $0.contains(#""type":"epochEnded""#) })
+    let log = workDirectory.appendingPathComponent("piped.jsonl").path
+    try Data((lines[...firstEpoch].joined(separator: "\n") + "\n").utf8)
+      .write(to: URL(fileURLWithPath: log))
+    let binary = try LeptonProcess.executable.path
+    // The group's standard input is the pipe, so stty reads the modes of /dev/tty.
+    let session = try TmuxSession(
+      width: 120, height: 35,
+      command: "sh -c 'tail -n +1 -f \(log) | { \(binary) watch -; echo exit=$?; "
+        + "stty -a < /dev/tty; echo modes-printed; }; sleep 30'",
+      environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
+    defer { session.kill() }
+
+    // A row of the epoch table: the border, the epoch and the train loss.
+    func hasEpochRow(_ epoch: Int, _ screen: String) -> Bool {
+      screen.contains(try! Regex("[│|] +\(epoch) +[0-9]+\\.[0-9]{4} "))
+    }
+    try await session.waitFor(text: "Epochs (test metrics", timeout: .seconds(60))
+    try await session.waitUntil("epoch 1 row") { hasEpochRow(1, $0) }
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    try handle.seekToEnd()
+    try handle.write(
+      contentsOf: Data((lines[(firstEpoch + 1)...].joined(separator: "\n") + "\n").utf8))
+    try handle.close()
+    try await session.waitUntil("epoch 2 row") { hasEpochRow(2, $0) }
+    try await session.waitFor(text: "FINISHED")
+    #expect(!(try session.capture().contains("exit=")), "the dashboard stays until q")
+
+    try session.sendKeys("q")
+    let screen = try await session.waitFor(text: "modes-printed", timeout: .seconds(10))
+    #expect(screen.contains("exit=0"))
+    expectTerminalRestored(screen)
+  }
+
+  @Test func watchStandardInputWithoutTerminalDevicePrintsText() async throws {
+    let lines = try trainedEventLines()
+    let log = workDirectory.appendingPathComponent("piped.jsonl").path
+    try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: log))
+    let binary = try LeptonProcess.executable.path
+    let errors = workDirectory.appendingPathComponent("watch-errors.txt").path
+    // setsid leaves the process without a controlling terminal, so /dev/tty cannot open.
+    let session = try TmuxSession(
+      width: 120, height: 35,
+      command:
+        "sh -c 'tail -n +1 -f \(log) | { setsid \(binary) watch - 2> \(errors); echo exit=$?; }; "
+        + "sleep 30'",
+      environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
+    defer { session.kill() }
+
+    let screen = try await session.waitFor(text: "exit=", timeout: .seconds(60))
+    let notice = try String(contentsOfFile: errors, encoding: .utf8)
+    #expect(notice.contains("cannot open /dev/tty"), "stderr: \(notice)")
+    #expect(notice.contains("Printing text instead."), "stderr: \(notice)")
+    #expect(screen.contains("Finished 2 epochs"), "screen:\n\(screen)")
+    #expect(screen.contains("exit=0"), "screen:\n\(screen)")
+  }
+
   @Test func resizeSwitchesToTooSmallAndBack() async throws {
     let session = try startSession("--epochs 100")
     defer { session.kill() }

@@ -63,6 +63,38 @@ struct LeptonProcess {
     return (process, output, error)
   }
 
+  /// Starts lepton with `arguments` reading standard input from `input`, which stays open
+  /// until the caller closes its writing end.
+  static func start(_ arguments: [String], input: Pipe) throws -> (Process, Pipe, Pipe) {
+    let process = Process()
+    process.executableURL = try executable
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["TERM"] = "dumb"
+    process.environment = environment
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    process.standardInput = input
+    try process.run()
+    return (process, output, error)
+  }
+
+  /// Waits until `process` exits or `limit` passes. A process still running at the
+  /// limit is terminated, and the result is false.
+  static func waitForExit(_ process: Process, limit: Duration = .seconds(30)) -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + limit
+    while process.isRunning && clock.now < deadline {
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    guard process.isRunning else { return true }
+    process.terminate()
+    process.waitUntilExit()
+    return false
+  }
+
   /// Runs lepton to completion.
   static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
     let (process, output, error) = try start(arguments, environment: environment)

@@ -57,6 +57,43 @@ struct RunsCommandTests {
     #expect(reversedRows.first?["status"] as? String == "unreadable")
   }
 
+  @Test func malformedLogsAreListedWithReason() throws {
+    let data = try TemporaryDirectory("lepton-data")
+    let runs = try TemporaryDirectory("lepton-runs")
+    defer {
+      data.remove()
+      runs.remove()
+    }
+    try SyntheticIDX.write(to: data.path, trainCount: 200, testCount: 50)
+    let result = try LeptonProcess.run([
+      "train", "--data", data.path, "--runs-dir", runs.path, "--epochs", "1", "--headless",
+    ])
+    #expect(result.status == 0, "stderr: \(result.standardError)")
+    let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
+    let log = runs.appending(id) + "/events.jsonl"
+    let handle = try #require(FileHandle(forWritingAtPath: log))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data("{not json\n".utf8))
+    try handle.close()
+    // A folder whose log is one malformed line describes no run.
+    let broken = runs.appending("broken-run")
+    try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true)
+    try Data("{not json\n".utf8).write(to: URL(fileURLWithPath: broken + "/events.jsonl"))
+
+    let listing = try LeptonProcess.run(["runs", "--runs-dir", runs.path])
+    #expect(listing.status == 0, "stderr: \(listing.standardError)")
+    let lines = listing.standardOutput.split(separator: "\n").map(String.init)
+    let brokenRow = try #require(lines.first { $0.hasPrefix("broken-run ") })
+    #expect(brokenRow.contains(" unreadable "))
+    #expect(!brokenRow.contains(" running "))
+    #expect(
+      lines.contains {
+        $0.hasPrefix("broken-run: ") && $0.contains("no runStarted record")
+          && $0.contains("1 malformed line skipped")
+      }, "output:\n\(listing.standardOutput)")
+    #expect(lines.contains("\(id): 1 malformed line"), "output:\n\(listing.standardOutput)")
+  }
+
   @Test func missingDirectoryAndBadColumn() throws {
     let missing = try LeptonProcess.run(["runs", "--runs-dir", "/nonexistent/runs"])
     #expect(missing.status == 1)

@@ -202,6 +202,36 @@ struct RunLogTests {
     }
   }
 
+  @Test func logWithoutRunStartedIsRejected() throws {
+    let root = RunsRoot()
+    defer { root.remove() }
+    let directory = try RunDirectory.create(root: root.path, model: "m")
+    let cases: [(text: String, malformed: Int)] = [
+      ("{not json\n", 1),
+      ("{not json\n\n[]\n", 2),
+      ("{\"schema\":1,\"type\":\"batchEnded\",\"time\":0}\n", 0),
+    ]
+    for (text, malformed) in cases {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: directory.eventsPath))
+      #expect(
+        throws: RunError.missingRunStart(path: directory.eventsPath, malformedLines: malformed),
+        "log: \(text)"
+      ) {
+        try RunLogReader.read(directory: directory.path)
+      }
+    }
+  }
+
+  @Test func emptyLogIsRunStarting() throws {
+    let root = RunsRoot()
+    defer { root.remove() }
+    let directory = try RunDirectory.create(root: root.path, model: "m")
+    try Data().write(to: URL(fileURLWithPath: directory.eventsPath))
+    let run = try RunLogReader.read(directory: directory.path)
+    #expect(run.records.isEmpty)
+    #expect(run.skippedLines.isEmpty)
+  }
+
   @Test func sameSecondGetsDistinctIDs() throws {
     let root = RunsRoot()
     defer { root.remove() }
