@@ -36,6 +36,7 @@ public final class ComparisonApp {
 
   private let screen: ScreenSession
   private let themeName: String
+  private let themePath: String?
   private var themeCycle: ThemeCycle?
   private let options: Options
   private let clock = ContinuousClock()
@@ -51,6 +52,7 @@ public final class ComparisonApp {
     self.state = state
     self.options = options
     themeName = theme.name
+    themePath = theme.filePath
     observers = state.runs.map { _ in DashboardObserver() }
     screen = try ScreenSession(
       theme: theme, inputTimeoutMilliseconds: options.inputTimeoutMilliseconds,
@@ -119,7 +121,7 @@ public final class ComparisonApp {
         if leave(.userQuit) { return .userQuit }
       case .resize: screen.updateSize()
       case .cycleTheme:
-        var cycle = themeCycle ?? ThemeCycle(current: themeName)
+        var cycle = themeCycle ?? ThemeCycle(current: themeName, currentPath: themePath)
         state.message = screen.switchTheme(cycle: &cycle)
         themeCycle = cycle
       default:

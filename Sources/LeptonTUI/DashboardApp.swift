@@ -145,7 +145,7 @@ public final class DashboardApp {
 
   /// Switches to the next theme, listing the themes at the first switch.
   private func switchTheme() -> String {
-    var cycle = themeCycle ?? ThemeCycle(current: theme.name)
+    var cycle = themeCycle ?? ThemeCycle(current: theme.name, currentPath: theme.filePath)
     defer { themeCycle = cycle }
     return screen.switchTheme(cycle: &cycle)
   }

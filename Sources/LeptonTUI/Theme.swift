@@ -22,6 +22,8 @@ public struct ThemeEntry: Hashable, Sendable {
 public struct Theme: Sendable {
   /// A name for messages, usually the file name without extension.
   public var name: String
+  /// The file the theme was loaded from, or nil for the built-in theme and parsed text.
+  public var filePath: String?
   private var entries: [ColorRole: ThemeEntry]
 
   /// Creates a theme that uses `entries` and falls back to `Theme.builtIn` for
@@ -211,8 +213,10 @@ extension Theme {
       throw ThemeLoadError(path: path, reason: error.localizedDescription)
     }
     let url = URL(fileURLWithPath: path)
-    return parse(
+    var parsed = parse(
       text, name: url.deletingPathExtension().lastPathComponent, source: url.lastPathComponent)
+    parsed.theme.filePath = path
+    return parsed
   }
 
   struct ValueProblem: Error {

@@ -10,10 +10,12 @@ public struct ThemeCycle {
   private let searchDirectories: [String]
 
   /// Lists the themes, starting from `current`: the name of the theme on screen, as
-  /// `Theme.name` gives it. A theme loaded from a file outside the search directories is
-  /// kept first, so cycling comes back to it.
+  /// `Theme.name` gives it, and `currentPath`, the file it was loaded from, if any. A
+  /// theme file outside the search directories is kept first, by its path, so cycling
+  /// comes back to it.
   public init(
-    current: String, searchDirectories: [String] = ThemeLoader.defaultSearchDirectories()
+    current: String, currentPath: String? = nil,
+    searchDirectories: [String] = ThemeLoader.defaultSearchDirectories()
   ) {
     self.searchDirectories = searchDirectories
     var found: Set<String> = []
@@ -29,7 +31,9 @@ public struct ThemeCycle {
     if let position = names.firstIndex(of: currentName) {
       index = position
     } else {
-      names.insert(currentName, at: 0)
+      // ThemeLoader reads a value containing "/" as a path.
+      let path = currentPath.map { $0.contains("/") ? $0 : "./" + $0 }
+      names.insert(path ?? currentName, at: 0)
       index = 0
     }
   }

@@ -41,9 +41,10 @@ public enum ThemeLoader {
   }
 
   /// Returns the directories searched for theme names, in order: `$LEPTON_THEME_DIR`,
-  /// `themes` in the working directory, then `themes` next to the executable and in up
-  /// to three directories above it, so `.build/<triple>/debug/lepton` in a source
-  /// checkout finds the checkout's `themes`.
+  /// `themes` in the working directory, `themes` next to the executable and in up to
+  /// three directories above it, so `.build/<triple>/debug/lepton` in a source checkout
+  /// finds the checkout's `themes`, and last the `themes` of the checkout this file was
+  /// compiled from, which also covers builds with `--scratch-path` elsewhere.
   public static func defaultSearchDirectories() -> [String] {
     var directories: [String] = []
     if let custom = ProcessInfo.processInfo.environment[directoryVariable], !custom.isEmpty {
@@ -52,12 +53,21 @@ public enum ThemeLoader {
     directories.append(
       URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         .appendingPathComponent("themes").path)
-    var executableDirectory = URL(fileURLWithPath: CommandLine.arguments.first ?? ".")
+    // /proc/self/exe is the binary's real path even when it was started through PATH,
+    // where the first argument is only its name.
+    let executable =
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+      ?? CommandLine.arguments.first ?? "."
+    var executableDirectory = URL(fileURLWithPath: executable)
       .resolvingSymlinksInPath().deletingLastPathComponent()
     for _ in 0..<4 {
       directories.append(executableDirectory.appendingPathComponent("themes").path)
       executableDirectory = executableDirectory.deletingLastPathComponent()
     }
+    // Sources/LeptonTUI/ThemeLoader.swift, three levels below the checkout.
+    directories.append(
+      URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("themes").path)
     var seen = Set<String>()
     return directories.filter { seen.insert($0).inserted }
   }

@@ -31,8 +31,10 @@ let topLevelHelp = """
   versions of Lepton and oneDNN.
   """
 
+/// Writes `message` to standard error. A closed standard error, such as a pipe whose
+/// reader has gone, drops the message: the non-throwing `write(_:)` traps on it.
 func writeError(_ message: String) {
-  FileHandle.standardError.write(Data(("lepton: " + message + "\n").utf8))
+  try? FileHandle.standardError.write(contentsOf: Data(("lepton: " + message + "\n").utf8))
 }
 
 func runMain() -> Int32 {

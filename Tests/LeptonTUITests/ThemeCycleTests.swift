@@ -37,6 +37,26 @@ import Testing
     #expect(cycle.index == 0)
   }
 
+  @Test func themeFileComesBackByPath() throws {
+    let directory = try Self.themeDirectory(["light"])
+    let elsewhere = try Self.themeDirectory(["mine"])
+    defer {
+      try? FileManager.default.removeItem(at: directory)
+      try? FileManager.default.removeItem(at: elsewhere)
+    }
+    let path = elsewhere.appendingPathComponent("mine.theme").path
+    let loaded = try Theme.load(path: path).theme
+    var cycle = ThemeCycle(
+      current: loaded.name, currentPath: loaded.filePath, searchDirectories: [directory.path])
+
+    #expect(cycle.names == [path, "default", "light"])
+    _ = cycle.advance()
+    _ = cycle.advance()
+    let back = cycle.advance()
+    #expect(back.name == path)
+    #expect(back.skipped.isEmpty)
+  }
+
   @Test func unreadableThemeIsSkipped() throws {
     let directory = try Self.themeDirectory(["light"])
     defer { try? FileManager.default.removeItem(at: directory) }
