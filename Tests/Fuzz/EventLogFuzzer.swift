@@ -23,8 +23,8 @@ let runDirectory: RunDirectory = {
 ///
 /// The first byte sets the size of the pieces that the incremental parser is fed (1 to
 /// 256 bytes), so lines and UTF-8 sequences are cut at varying places. The rest is the
-/// log. Each non-empty line must end up as exactly one event or one skipped line, and
-/// the whole-file reader must agree on which lines are records.
+/// log. Each non-empty line must end up as exactly one event, one skipped line or one
+/// newer-schema line, and the whole-file reader must agree on which lines are records.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzEventLog(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   guard size >= 1 else { return 0 }
@@ -42,9 +42,11 @@ public func fuzzEventLog(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   }
   events += parser.finish()
   fuzzCheck(
-    events.count + parser.skippedLines + parser.skippedEvaluations == lineCount,
-    "\(events.count) events, \(parser.skippedLines) skipped lines and "
-      + "\(parser.skippedEvaluations) skipped evaluations for \(lineCount) lines")
+    events.count + parser.skippedLines + parser.skippedEvaluations + parser.newerSchemaLines
+      == lineCount,
+    "\(events.count) events, \(parser.skippedLines) skipped lines, "
+      + "\(parser.skippedEvaluations) skipped evaluations and \(parser.newerSchemaLines) "
+      + "newer-schema lines for \(lineCount) lines")
   fuzzCheck(parser.finish().isEmpty, "a second finish() returned events")
 
   do {
