@@ -73,7 +73,7 @@ public struct StatusLine: Sendable {
     let (before, after) = items()
     var remaining = available
     var shownBefore: [String] = []
-    // The notice comes first and is cut to fit, since it answers the key just pressed.
+    // The notice comes first and is cut to fit, since it reports on the key just pressed.
     if let notice, remaining > 2 {
       let room = remaining - 2
       let shown = notice.count <= room ? notice : String(notice.prefix(max(0, room - 3))) + "..."

@@ -176,7 +176,7 @@ public final class DashboardApp {
 
   /// Shows the evaluation of the next epoch in the direction of `delta` whose scores load,
   /// when the dashboard shows a stored run. Epochs whose scores are missing or unreadable
-  /// are skipped, and the status line says why.
+  /// are skipped, and the status line names the reason.
   private func changeEpoch(by delta: Int) {
     guard let evaluationLoader, let current = state.displayedEpoch else { return }
     let numbers = state.epochs.map(\.epoch)

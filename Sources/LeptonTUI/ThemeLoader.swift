@@ -41,9 +41,9 @@ public enum ThemeLoader {
   }
 
   /// Returns the directories searched for theme names, in order: `$LEPTON_THEME_DIR`,
-  /// `themes` in the working directory, `themes` next to the executable and in up to
+  /// `themes` in the working directory, and `themes` next to the executable and in up to
   /// three directories above it, so `.build/<triple>/debug/lepton` in a source checkout
-  /// finds the checkout's `themes`, and last the `themes` of the checkout this file was
+  /// finds the checkout's `themes`. Last comes the `themes` of the checkout this file was
   /// compiled from, which also covers builds with `--scratch-path` elsewhere.
   public static func defaultSearchDirectories() -> [String] {
     var directories: [String] = []

@@ -339,8 +339,8 @@ struct ResumeCommandTests {
       other.remove()
     }
     let id = try fixture.train(epochs: 1)
-    // Another model, so the check holds even when both runs get the same id by starting
-    // in the same second.
+    // Another model, so the check still applies when both runs get the same id by
+    // starting in the same second.
     let trained = try LeptonProcess.run([
       "train", "--data", other.data.path, "--runs-dir", other.runs.path, "--model", "lenet5",
       "--epochs", "1", "--headless",

@@ -48,7 +48,7 @@ final class SideBySideScreenTests {
     try session.sendKeys("p")
     let paused = try await session.waitFor(text: " PAUSED ")
     // Steps and evaluations in progress still finish, which takes long on a loaded machine,
-    // so wait until the progress holds still for 2 seconds; it must within 60.
+    // so wait until the progress stays the same for 2 seconds. It must within 60.
     var before = progress(in: try session.capture())
     var settled = false
     let clock = ContinuousClock()
