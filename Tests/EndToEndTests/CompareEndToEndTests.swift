@@ -60,7 +60,9 @@ final class CompareEndToEndTests {
     let session = try compareSession(ids, locale: "C.UTF-8")
     defer { session.kill() }
 
-    let curves = try await session.waitFor(text: "test accuracy (x: epoch)", timeout: .seconds(60))
+    // The footer is drawn after the legend, so waiting for it sees a whole frame.
+    let curves = try await session.waitFor(text: "B - A: McNemar p ", timeout: .seconds(60))
+    #expect(curves.contains("test accuracy (x: epoch)"))
     #expect(curves.contains("1 Curves"))
     #expect(curves.contains("● A  \(ids[0])"), "legend of A:\n\(curves)")
     #expect(curves.contains("■ B  \(ids[1])"), "legend of B:\n\(curves)")
@@ -114,7 +116,9 @@ final class CompareEndToEndTests {
     let session = try compareSession(ids, locale: "C", extraEnvironment: ["NO_COLOR": "1"])
     defer { session.kill() }
 
-    let screen = try await session.waitFor(text: "test accuracy (x: epoch)", timeout: .seconds(60))
+    // The legend's last line is drawn after the title, so waiting for it sees a whole frame.
+    let screen = try await session.waitFor(text: "x B  \(ids[1])", timeout: .seconds(60))
+    #expect(screen.contains("test accuracy (x: epoch)"))
     #expect(screen.contains("o A  \(ids[0])"), "legend of A:\n\(screen)")
     #expect(screen.contains("x B  \(ids[1])"), "legend of B:\n\(screen)")
     #expect(!screen.contains("●"))
