@@ -127,7 +127,7 @@ public struct ComparedRun: Sendable {
   public private(set) var ended = false
   /// The latest training step, while the run trains.
   public private(set) var progress: BatchProgress?
-  /// How the run ended: "finished", "interrupted" or "failed", or nil while it runs.
+  /// The end state of the run: "finished", "interrupted" or "failed", or nil while it runs.
   public private(set) var outcome: String?
 
   init(letter: String, id: String) {

@@ -13,7 +13,7 @@ final class HeadlessPrinter: TrainingObserver, @unchecked Sendable {
   private var printedHeader = false
   private let control: TrainingControl
   private var closed = false
-  /// Text put before every line, which tells runs trained side by side apart.
+  /// Text put before every line, so the lines of runs trained side by side can be told apart.
   private let linePrefix: String
 
   /// Creates a printer that requests a stop through `control` when standard output is

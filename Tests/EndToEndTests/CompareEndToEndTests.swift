@@ -60,7 +60,7 @@ final class CompareEndToEndTests {
     let session = try compareSession(ids, locale: "C.UTF-8")
     defer { session.kill() }
 
-    // The footer is drawn after the legend, so waiting for it sees a whole frame.
+    // The footer is drawn after the legend, so once it is on screen the frame is complete.
     let curves = try await session.waitFor(text: "B - A: McNemar p ", timeout: .seconds(60))
     #expect(curves.contains("test accuracy (x: epoch)"))
     #expect(curves.contains("1 Curves"))
@@ -117,7 +117,8 @@ final class CompareEndToEndTests {
     let session = try compareSession(ids, locale: "C", extraEnvironment: ["NO_COLOR": "1"])
     defer { session.kill() }
 
-    // The legend's last line is drawn after the title, so waiting for it sees a whole frame.
+    // The legend's last line is drawn after the title, so once it is on screen the frame is
+    // complete.
     let screen = try await session.waitFor(text: "x B  \(ids[1])", timeout: .seconds(60))
     #expect(screen.contains("test accuracy (x: epoch)"))
     #expect(screen.contains("o A  \(ids[0])"), "legend of A:\n\(screen)")

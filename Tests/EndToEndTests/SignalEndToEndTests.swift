@@ -145,7 +145,7 @@ final class SignalEndToEndTests {
         try session.resize(width: width, height: height)
         for _ in 0..<20 { #expect(kill(pid, SIGWINCH) == 0) }
       }
-      // The dashboard must still answer between rounds.
+      // The dashboard must still respond to keys between rounds.
       try session.resize(width: 120, height: 35)
       try session.sendKeys("?")
       try await session.waitFor(text: "show or hide this help")
